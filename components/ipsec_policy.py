@@ -57,7 +57,7 @@ class IpsecPolicy:
     sa_lifetime_seconds: int = rules.SA_LIFETIME_SECONDS_DEFAULT
     """(Optional) Quick-mode SA lifetime in seconds, 300-172799. Defaults to 27000."""
     sa_data_size_kilobytes: int = rules.SA_DATA_SIZE_KILOBYTES_DEFAULT
-    """(Optional) Quick-mode SA volume in KB, 1024-2147483647. Defaults to 102400000."""
+    """(Optional) Quick-mode SA volume in KB, 1024-2147483647, or 0 for none. Defaults to 102400000."""
 
     def __post_init__(self) -> None:
         values = {field: _plain(getattr(self, field)) for field in _FIELDS}

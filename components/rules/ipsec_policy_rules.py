@@ -83,9 +83,10 @@ ALLOWED: Final[Mapping[str, tuple[str, ...]]] = {
 }
 _ALLOWED_SETS: Final = {field: frozenset(values) for field, values in ALLOWED.items()}
 
-# Quick-mode SA lifetime bounds. Minimums: the seed's Part 2 table and Azure's
-# "IPsec/IKE policy" docs. Maximums: az CLI `network vpn-connection ipsec-policy add`
-# help and Azure's crypto docs (seconds 300-172799, kilobytes 1024-2147483647).
+# Quick-mode SA lifetime bounds. The ARM spec sets none; the service's are those that
+# New-AzIpsecPolicy enforces (Azure/azure-powershell NewAzureRmIpsecPolicyCommand.cs:
+# seconds ValidateRange(300, 172799); kilobytes "0 or between 1024 and 2147483647"), and
+# Azure's docs state the same minimums and defaults. 0 KB turns the volume rekey off.
 SA_LIFETIME_SECONDS_DEFAULT: Final = 27000
 SA_LIFETIME_SECONDS_MIN: Final = 300
 SA_LIFETIME_SECONDS_MAX: Final = 172799
@@ -256,12 +257,13 @@ def lifetime_in_range(field: str, value: object) -> list[Problem]:
     if not isinstance(value, int) or isinstance(value, bool):
         return []
     low, high, unit = LIFETIME_BOUNDS[field]
-    if low <= value <= high:
+    off_allowed = field == "sa_data_size_kilobytes"
+    if low <= value <= high or (off_allowed and value == 0):
         return []
     why = (f"Azure requires at least {low} {unit} (seed, Part 2 table)." if value < low
-           else f"Azure accepts at most {high} {unit}.")
-    return [Problem(rule="policy.lifetime-range", path=field, value=value,
-                    allowed=f"{low} to {high} {unit}", why=why)]
+           else f"Azure accepts at most {high} {unit} (New-AzIpsecPolicy's range).")
+    allowed = f"{low} to {high} {unit}" + (", or 0 for no volume limit" if off_allowed else "")
+    return [Problem(rule="policy.lifetime-range", path=field, value=value, allowed=allowed, why=why)]
 
 
 def policy_problems(values: Mapping[str, object]) -> list[Problem]:

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
+from typing import Literal
+
+Severity = Literal["error", "warning"]
 
 
 def _show(value: object) -> str:
@@ -30,6 +33,7 @@ class Problem:
     why: str
     suggestion: str | None = None
     show_value: bool = True
+    severity: Severity = "error"
 
     def message(self) -> str:
         given = _show(self.value) if self.show_value else "a value (hidden: secret)"
@@ -41,6 +45,14 @@ class Problem:
     def under(self, prefix: str) -> Problem:
         """The same problem with its path placed under ``prefix``."""
         return replace(self, path=f"{prefix}.{self.path}" if prefix else self.path)
+
+
+def errors(problems: Iterable[Problem]) -> list[Problem]:
+    return [p for p in problems if p.severity == "error"]
+
+
+def warnings(problems: Iterable[Problem]) -> list[Problem]:
+    return [p for p in problems if p.severity == "warning"]
 
 
 def render(problems: Sequence[Problem]) -> str:

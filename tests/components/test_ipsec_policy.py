@@ -124,6 +124,11 @@ def test_lifetime_must_be_plain_integer(value: object) -> None:
     assert "a whole number of seconds from 300 to 172799" in message
 
 
+def test_zero_kilobytes_means_no_volume_limit() -> None:
+    assert IpsecPolicy(**GOOD, sa_data_size_kilobytes=0).sa_data_size_kilobytes == 0
+    assert "or 0 for no volume limit" in problems_of(sa_data_size_kilobytes=1)["sa_data_size_kilobytes"]
+
+
 def test_weak_but_accepted_algorithms_are_valid() -> None:
     policy = IpsecPolicy(ike_encryption="DES", ike_integrity="MD5", dh_group="DHGroup1",
                          ipsec_encryption="DES", ipsec_integrity="MD5", pfs_group="PFS1")
@@ -146,7 +151,7 @@ def test_lifetime_seconds_valid_exactly_in_range(seconds: int) -> None:
 
 @given(st.integers(min_value=-10**12, max_value=10**12))
 def test_data_size_valid_exactly_in_range(kilobytes: int) -> None:
-    ok = rules.SA_DATA_SIZE_KILOBYTES_MIN <= kilobytes <= rules.SA_DATA_SIZE_KILOBYTES_MAX
+    ok = rules.SA_DATA_SIZE_KILOBYTES_MIN <= kilobytes <= rules.SA_DATA_SIZE_KILOBYTES_MAX or kilobytes == 0
     try:
         IpsecPolicy(**GOOD, sa_data_size_kilobytes=kilobytes)
     except PolicyError:
