@@ -149,6 +149,8 @@ _REKEY_FAILURE_MARKERS: tuple[str, ...] = (
     "CHILD_SA rekeying failed",
     "no CHILD_SA built",
 )
+# Output of `swanctl --load-all` that means the config was not (fully) loaded.
+_LOAD_ERROR_MARKERS: tuple[str, ...] = ("invalid config file", "syntax error", "failed to load")
 
 
 class HarnessError(RuntimeError):
@@ -192,7 +194,8 @@ def interop_unavailable_reason() -> str | None:
             return f"'{tool}' not found; run .ci/install-strongswan.sh"
     charon = find_charon()
     if charon is None:
-        return "strongSwan charon not found in " + ", ".join(CHARON_CANDIDATES) + "; run .ci/install-strongswan.sh"
+        where = os.environ.get("STRONGSWAN_CHARON") or ", ".join(CHARON_CANDIDATES)
+        return f"strongSwan charon not found in {where}; run .ci/install-strongswan.sh"
     if not (_plugin_dir(charon) / "libstrongswan-kernel-libipsec.so").exists():
         return "strongSwan kernel-libipsec plugin missing (Debian: libcharon-extra-plugins)"
     if not os.path.exists("/dev/net/tun"):
@@ -924,8 +927,10 @@ charon {{
         conf_file.write_text(swanctl_conf)
         proc = self.swanctl(side, "--load-all", "--noprompt", "-f", str(conf_file), check=False)
         output = proc.stdout + proc.stderr
-        if proc.returncode != 0:
-            raise HarnessError(f"swanctl --load-all failed on {side}:\n{output}")
+        # swanctl 5.9 exits 0 on a syntax error in the file ("syntax error, unexpected ...",
+        # "invalid config file ..."), treating it as an empty config; catch that too.
+        if proc.returncode != 0 or any(marker in output for marker in _LOAD_ERROR_MARKERS):
+            raise HarnessError(f"swanctl --load-all failed on {side} (exit {proc.returncode}):\n{output}")
         return output
 
     # ---- IKE operations -------------------------------------------------------------

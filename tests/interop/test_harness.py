@@ -249,8 +249,9 @@ def test_pfs_mismatch_establishes_but_rekey_fails() -> None:
         #   initiator: "received NO_PROPOSAL_CHOSEN notify, no CHILD_SA built"
         #              "CHILD_SA rekeying failed, trying again in N seconds"
         #   responder: "no acceptable KEY_EXCHANGE_METHOD found", "no acceptable proposal found"
-        # (not INVALID_KE_PAYLOAD: that is only sent when the responder supports the proposal
-        # with a different group than the KE payload carries, see the next test.)
+        # (not INVALID_KE_PAYLOAD, logged as N(INVAL_KE): that is only sent when the responder
+        # accepts a proposal whose group differs from the one the KE payload carries, see the
+        # next test.)
         assert "received NO_PROPOSAL_CHOSEN notify, no CHILD_SA built" in rekey.log_excerpts["left"]
         assert "CHILD_SA rekeying failed" in rekey.log_excerpts["left"]
         assert "no acceptable KEY_EXCHANGE_METHOD found" in rekey.log_excerpts["right"]
@@ -267,7 +268,9 @@ def test_pfs_group_contained_rekeys_after_invalid_ke_payload() -> None:
         rekey = peers.rekey_child("left", "tunnel")
         assert rekey.ok, rekey.log_excerpts
         assert rekey.new_child is not None and rekey.new_child.dh_group == "ECP_256"
-        assert "INVALID_KE_PAYLOAD" in rekey.log_excerpts["left"]
+        # strongSwan abbreviates the notify in message dumps: N(INVAL_KE).
+        assert "N(INVAL_KE)" in rekey.log_excerpts["left"]
+        assert "peer didn't accept DH group MODP_2048, it requested ECP_256" in rekey.log_excerpts["left"]
 
 
 # ---- (4) cleanup ----------------------------------------------------------------------
