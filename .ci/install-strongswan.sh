@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Install what the IKEv2 interop harness (tests/interop) needs: strongSwan's charon daemon,
-# the swanctl/vici front end, the extra plugins (kernel-libipsec, because the CI kernel
-# refuses XFRM SAs, see shared/REFERENCE.md "strongSwan") and iproute2 for `ip netns`.
+# the swanctl/vici front end, libcharon-extra-plugins (kernel-libipsec: the CI kernel refuses
+# XFRM SAs, see shared/REFERENCE.md "strongSwan"), the standard/extra libstrongswan plugins
+# (openssl, gcm, ... so every Azure algorithm - DES/3DES, AES-CBC/GCM, MD5/SHA1/SHA2,
+# MODP/ECP groups - can be negotiated), iproute2 (`ip netns`) and util-linux (`unshare`).
 #
 # Idempotent: if everything is already present it does nothing (no network access at all).
 # Quiet: apt output goes to a log file that is printed only when something fails.

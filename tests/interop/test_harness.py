@@ -17,6 +17,7 @@ instead, because CI must run them (install with .ci/install-strongswan.sh).
 
 from __future__ import annotations
 
+import os
 import subprocess
 from collections.abc import Iterator
 from textwrap import dedent
@@ -27,6 +28,7 @@ from .harness import (
     HarnessError,
     IkePeers,
     PeerSpec,
+    Side,
     list_namespaces,
     parse_pretty_vici,
     require_interop,
@@ -173,8 +175,9 @@ def test_parse_pretty_vici_handles_sections_lists_and_spaces() -> None:
 
 
 def test_matching_proposals_report_exact_algorithms(matching: IkePeers) -> None:
-    for side, conn in (("left", "azure"), ("right", "onprem")):
-        ike = matching.ike_sa(side, conn)  # type: ignore[arg-type]
+    cases: tuple[tuple[Side, str], ...] = (("left", "azure"), ("right", "onprem"))
+    for side, conn in cases:
+        ike = matching.ike_sa(side, conn)
         assert ike is not None, f"no IKE_SA {conn} on {side}"
         assert ike.established and ike.version == 2
         # aes256-sha256-modp2048: strongSwan derives the PRF from the integrity keyword.
@@ -287,7 +290,7 @@ def _assert_cleaned(peers: IkePeers) -> None:
 def test_cleanup_after_normal_exit_and_exception_spares_foreign_namespace() -> None:
     require_interop()
     # A namespace the harness did not create must survive its cleanup.
-    decoy = "ikeh-decoy-harness-test"
+    decoy = f"ikeh-decoy-{os.getpid()}"
     subprocess.run(["ip", "netns", "add", decoy], check=True, timeout=10, capture_output=True)
     try:
         with make_peers() as peers:
@@ -318,3 +321,57 @@ def test_cleanup_after_failed_startup() -> None:
     with pytest.raises(HarnessError, match="load-all"), peers:
         pass
     _assert_cleaned(peers)
+
+
+# ---- multiple prefixes, IPv6 selectors, AEAD ------------------------------------------
+
+
+def test_multiple_prefixes_ipv6_and_gcm_and_no_traffic_without_sa() -> None:
+    """Several prefixes per side each get a host address; traffic between any pair (here
+    the second IPv4 prefixes and the IPv6 ones) uses the tunnel. AEAD (GCM) reports no
+    integrity algorithm. Before any SA exists no datagram arrives, i.e. nothing bypasses
+    the tunnel."""
+    require_interop()
+    left_prefixes = ("10.61.0.0/16", "10.62.0.0/24", "fd00:61::/64")
+    right_prefixes = ("10.11.0.0/16", "10.12.0.0/16", "fd00:11::/64")
+    common = {"ike_proposals": "aes256gcm16-prfsha384-ecp384", "esp_proposals": "aes256gcm16-ecp384"}
+    left = PeerSpec(
+        swanctl_conf(
+            conn="azure",
+            local_ip="192.0.2.1",
+            remote_ip="192.0.2.2",
+            local_ts=",".join(left_prefixes),
+            remote_ts=",".join(right_prefixes),
+            **common,
+        ),
+        left_prefixes,
+    )
+    right = PeerSpec(
+        swanctl_conf(
+            conn="onprem",
+            local_ip="192.0.2.2",
+            remote_ip="192.0.2.1",
+            local_ts=",".join(right_prefixes),
+            remote_ts=",".join(left_prefixes),
+            **common,
+        ),
+        right_prefixes,
+    )
+    with IkePeers(left=left, right=right) as peers:
+        assert peers.protected_addresses("left") == ["10.61.0.1", "10.62.0.1", "fd00:61::1"]
+        before = peers.send_udp("left", "10.62.0.1", "10.12.0.1", timeout=1.0)
+        assert not before.arrived, before
+
+        assert peers.initiate("tunnel", "azure").ok
+        ike = peers.ike_sa("right", "onprem")
+        assert ike is not None
+        assert (ike.encr_alg, ike.encr_keysize, ike.integ_alg) == ("AES_GCM_16", 256, None)
+        assert (ike.prf_alg, ike.dh_group) == ("PRF_HMAC_SHA2_384", "ECP_384")
+        (child,) = ike.installed_children("tunnel")
+        assert (child.encr_alg, child.encr_keysize, child.integ_alg) == ("AES_GCM_16", 256, None)
+        assert child.local_ts == right_prefixes and child.remote_ts == left_prefixes
+
+        v4 = peers.send_udp("left", "10.62.0.1", "10.12.0.1")
+        assert v4.arrived and v4.counters_increased, v4
+        v6 = peers.send_udp("right", "fd00:11::1", "fd00:61::1")
+        assert v6.arrived and v6.counters_increased, v6
