@@ -69,3 +69,9 @@ class RuleViolation(ValueError):
         self.subject = subject
         body = render(self.problems)
         super().__init__(f"{subject}: {body}" if subject else body)
+
+
+class TopologyError(RuleViolation):
+    """A component or stack configuration Azure would reject; raised before anything is registered."""
+
+

@@ -1,0 +1,1 @@
+"""azvpn: the offline tools (plan, check, diff, device-config) around the components."""
