@@ -15,7 +15,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
-from google.protobuf import json_format
+from google.protobuf import json_format  # type: ignore[import-untyped]
 from pulumi.runtime import mocks as pulumi_mocks
 from pulumi.runtime import rpc, settings
 from pulumi.runtime.config import set_all_config
@@ -80,6 +80,8 @@ class PlanResult:
     outputs: dict[str, Any] = field(default_factory=dict)
     secret_outputs: frozenset[str] = frozenset()
     diagnostics: list[Diagnostic] = field(default_factory=list)
+    component_outputs: dict[str, tuple[dict[str, Any], frozenset[str]]] = field(default_factory=dict)
+    """URN -> (outputs a component registered, which of them are secret)."""
 
     def of_type(self, type_: str) -> list[PlannedResource]:
         return [r for r in self.resources if r.type == type_]
@@ -148,7 +150,7 @@ class _RecordingMonitor(pulumi_mocks.MockMonitor):
         self.stack_urn = stack_urn
 
     def RegisterResource(self, request: Any) -> Any:
-        response = super().RegisterResource(request)
+        response = super().RegisterResource(request)  # type: ignore[no-untyped-call]
         urn = response.urn
         if request.type == "pulumi:pulumi:Stack":
             self.stack_urn.append(urn)
@@ -173,11 +175,13 @@ class _RecordingMonitor(pulumi_mocks.MockMonitor):
         return response
 
     def RegisterResourceOutputs(self, request: Any) -> Any:
+        outputs, secrets = _plain(request.outputs)
         if request.urn in self.stack_urn:
-            outputs, secrets = _plain(request.outputs)
             self.result.outputs = outputs
-            self.result.secret_outputs = frozenset(secrets)
-        return super().RegisterResourceOutputs(request)
+            self.result.secret_outputs = secrets
+        else:
+            self.result.component_outputs[request.urn] = (outputs, secrets)
+        return super().RegisterResourceOutputs(request)  # type: ignore[no-untyped-call]
 
 
 class _RecordingEngine:
@@ -206,7 +210,7 @@ def run_program(program: Callable[[], None], *, project: str, stack: str,
     settings.ROOT.set(None)
     settings.configure(pulumi_mocks.MockSettings(
         monitor=monitor,
-        monitor_features=set(monitor.GetDeploymentInfo(None).supportedFeatures),
+        monitor_features=set(monitor.GetDeploymentInfo(None).supportedFeatures),  # type: ignore[no-untyped-call]
         engine=_RecordingEngine(result),
         project=project, stack=stack, dry_run=preview, organization="organization",
         callbacks=None))

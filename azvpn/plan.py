@@ -23,9 +23,12 @@ def plan_stack(project_dir: Path, stack: str = "dev", overrides: Mapping[str, An
     added = str(project_dir) not in sys.path
     if added:
         sys.path.insert(0, str(project_dir))
+
+    def run_main() -> None:
+        runpy.run_path(str(program), run_name="__main__")
+
     try:
-        return run_program(lambda: runpy.run_path(str(program), run_name="__main__") and None,
-                           project=stack_file.project, stack=stack,
+        return run_program(run_main, project=stack_file.project, stack=stack,
                            config=stack_file.config, secret_keys=stack_file.secret_keys)
     finally:
         if added:

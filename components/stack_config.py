@@ -257,10 +257,11 @@ def load_stack(raw: Mapping[str, Any]) -> StackSpec:
         at = under_config(f"sites.{name}", _RENAMES)
         policy = _policy(site.policy, f"sites.{name}.policy", named, problems, defined)
         settings = _settings(site, policy)
-        problems += site_problems(site.gateway_ip_address, site.fqdn, site.bgp_asn, site.bgp_peering_address, at)
-        problems += rules.parse_prefixes(at("address_prefixes"), list(site.address_prefixes))[1]
+        own = site_problems(site.gateway_ip_address, site.fqdn, site.bgp_asn, site.bgp_peering_address, at)
+        own += rules.parse_prefixes(at("address_prefixes"), list(site.address_prefixes))[1]
+        problems += own
         gw = gateway_ref(at("gateway"), site.gateway)
-        if gw is not None and not errors(problems):
+        if gw is not None and not errors(own):
             problems += connection_problems(f"sites.{name}", gw, counts[gw.name], "IPsec", site.address_prefixes,
                                             settings, at, peer_field="address_prefixes", key_generated=True)
         if gw is not None:

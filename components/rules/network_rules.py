@@ -76,7 +76,7 @@ def address_spaces_disjoint(left_path: str, left: Sequence[IPNetwork], right_pat
     clashes = _overlaps(left, right)
     if not clashes:
         return []
-    pairs = ", ".join(f"{a} overlaps {b}" for a, b in clashes)
+    pairs = ", ".join(f"{b} overlaps {a}" for a, b in clashes)
     return [Problem("network.address-overlap", right_path, [str(n) for n in right],
                     f"prefixes disjoint from {left_path} ({', '.join(map(str, left))})",
                     f"{pairs}: Azure cannot route between overlapping address spaces "
