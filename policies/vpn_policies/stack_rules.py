@@ -17,6 +17,7 @@ from typing import Final
 
 from components.ipsec_policy import IpsecPolicy
 from components.rules import network_rules
+from components.rules.ipsec_policy_rules import ARM_NAMES
 from vpn_policies.connection_rules import read_policies
 from vpn_policies.engine_props import CONNECTION_TYPE, GATEWAY_TYPE, UNKNOWN, Resource, contains_unknown, lookup
 from vpn_policies.violations import Violation, from_problem
@@ -102,7 +103,8 @@ def _pair_violations(forward: Resource, backward: Resource) -> list[Violation]:
         for problem in network_rules.pair_policies_identical("ipsecPolicies", mine, theirs):
             detail = problem.message()
             if isinstance(mine, IpsecPolicy) and isinstance(theirs, IpsecPolicy):
-                detail += f" Fields that differ: {', '.join(mine.changed_fields(theirs))}."
+                differ = ", ".join(ARM_NAMES[name] for name in mine.changed_fields(theirs))
+                detail += f" Fields that differ: {differ}."
             violations.append(Violation(subject, detail, PAIR_FIX, backward.urn))
     key, other_key = forward.props.get("sharedKey"), backward.props.get("sharedKey")
     if isinstance(key, str) and isinstance(other_key, str) and key != other_key:
