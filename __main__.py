@@ -47,7 +47,8 @@ sites = {
         bgp_peering_address=site.config.bgp_peering_address,
         local_network_gateway_name=site.config.local_network_gateway_name,
         connection_name=site.config.connection_name,
-        settings=keyed(name, site.settings)))
+        settings=keyed(name, site.settings),
+        tags=spec.tags))
     for name, site in spec.sites.items()
 }
 
@@ -55,7 +56,8 @@ pairs = {
     name: VNetPair(name, VNetPairArgs(
         left=gateways[pair.left], right=gateways[pair.right], settings=keyed(name, pair.settings),
         left_to_right_name=pair.config.connection_names[0] if pair.config.connection_names else None,
-        right_to_left_name=pair.config.connection_names[1] if pair.config.connection_names else None))
+        right_to_left_name=pair.config.connection_names[1] if pair.config.connection_names else None,
+        tags=spec.tags))
     for name, pair in spec.pairs.items()
 }
 

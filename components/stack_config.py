@@ -148,6 +148,7 @@ class StackSpec:
     policies: dict[str, IpsecPolicy] = field(default_factory=dict)
     warnings: tuple[Problem, ...] = ()
     shared_key_names: frozenset[str] = frozenset()
+    tags: dict[str, str] = field(default_factory=dict)
 
 
 def _loc_path(loc: tuple[int | str, ...]) -> str:
@@ -302,7 +303,7 @@ def load_stack(raw: Mapping[str, Any]) -> StackSpec:
         raise ConfigError(errors(problems), subject="stack config")
     return StackSpec(gateways=gateways, existing_gateways=existing, sites=sites, pairs=pairs, policies=named,
                      warnings=tuple(p for p in problems if p.severity == "warning"),
-                     shared_key_names=frozenset(config.shared_keys))
+                     shared_key_names=frozenset(config.shared_keys), tags=dict(config.tags))
 
 
 def read_pulumi_config(namespace: str | None = None) -> dict[str, Any]:

@@ -35,6 +35,8 @@ class VNetPairArgs:
     """(Optional) Azure name of the left->right connection. Defaults to ``<left>to<right>``."""
     right_to_left_name: str | None = None
     """(Optional) Azure name of the right->left connection. Defaults to ``<right>to<left>``."""
+    tags: dict[str, str] = field(default_factory=dict)
+    """(Optional) Tags of both connections."""
 
 
 def pair_problems(name: str, args: VNetPairArgs, at: FieldNamer = as_argument) -> list[Problem]:
@@ -77,12 +79,12 @@ class VNetPair(pulumi.ComponentResource):
             f"{name}-{left.name}-to-{right.name}", PolicyConnectionArgs(
                 gateway=args.left, connection_type="Vnet2Vnet", peer_id=args.right.gateway_id,
                 peer_address_space=right.address_space, settings=settings,
-                connection_name=args.left_to_right_name or f"{left.name}to{right.name}"), opts=child)
+                connection_name=args.left_to_right_name or f"{left.name}to{right.name}", tags=args.tags), opts=child)
         self.right_to_left = PolicyConnection(
             f"{name}-{right.name}-to-{left.name}", PolicyConnectionArgs(
                 gateway=args.right, connection_type="Vnet2Vnet", peer_id=args.left.gateway_id,
                 peer_address_space=left.address_space, settings=settings,
-                connection_name=args.right_to_left_name or f"{right.name}to{left.name}"), opts=child)
+                connection_name=args.right_to_left_name or f"{right.name}to{left.name}", tags=args.tags), opts=child)
         self.shared_key = self.left_to_right.shared_key
         self.register_outputs({
             "leftToRightId": self.left_to_right.connection_id,
