@@ -72,7 +72,8 @@ def _ipv4_address(path: str, text: object, what: str) -> list[Problem]:
         return []
     why = ("Azure VPN gateways terminate site-to-site tunnels on IPv4 public addresses."
            if isinstance(address, ipaddress.IPv6Address) else f"it does not parse as {what}.")
-    return [Problem("device.address", path, text, "an IPv4 address such as 203.0.113.10", why)]
+    allowed = "an IPv4 address such as 203.0.113.10" + ("" if what == "an IPv4 address" else ", or a DNS host name")
+    return [Problem("device.address", path, text, allowed, why)]
 
 
 def _local_address(path: str, text: object) -> list[Problem]:
@@ -86,20 +87,24 @@ def _prefixes(path: str, texts: object) -> tuple[list[ipaddress.IPv4Network], li
     if isinstance(texts, str) or not isinstance(texts, (tuple, list)):
         return [], [Problem("device.prefixes", path, texts, "a tuple of CIDR prefixes",
                             "a single string would be read one character at a time.")]
-    networks, problems = network_rules.parse_prefixes(path, list(texts))
+    problems: list[Problem] = []
+    if not texts:
+        problems += network_rules.parse_prefixes(path, [])[1]  # "at least one CIDR prefix"
     ipv4: list[ipaddress.IPv4Network] = []
-    seen: set[ipaddress.IPv4Network] = set()
-    for index, network in enumerate(networks):
+    for index, text in enumerate(texts):
+        network, found = network_rules.parse_prefix(f"{path}[{index}]", text)
+        problems += found
+        if network is None:
+            continue
         if not isinstance(network, ipaddress.IPv4Network):
             problems.append(Problem("device.prefix-family", f"{path}[{index}]", str(network),
                                     "IPv4 prefixes", "the renderers write IPv4 traffic selectors "
                                     "(access lists, proxy IDs) only."))
-        elif network in seen:
+        elif network in ipv4:
             problems.append(Problem("device.prefix-duplicate", f"{path}[{index}]", str(network),
                                     "each prefix once", "a repeated prefix would repeat its "
                                     "traffic selectors and routes."))
         else:
-            seen.add(network)
             ipv4.append(network)
     return ipv4, problems
 
