@@ -149,6 +149,7 @@ def render(tunnel: Tunnel) -> str:
         f"# Custom IPsec/IKE policy: {source}",
         f"# Assumes {OUTSIDE_INTERFACE} holds {site.onprem_public_ip} and {TUNNEL_INTERFACE} is free;",
         "# security policies and zones for the tunnel traffic are not included.",
+        "# Lines starting with # are notes for the reader: paste only the set commands.",
         f"{ike_profile} encryption {_members(encryptions)}",
         f"{ike_profile} hash {_members(hashes)}",
         f"{ike_profile} dh-group {_members(groups)}",

@@ -135,6 +135,8 @@ def render(tunnel: Tunnel) -> str:
         "            auth = psk",
         f"            id = {site.azure_gateway_ip}",
         "        }",
+        "        # esp_proposals: the PFS group is used by CREATE_CHILD_SA (rekeys, further CHILD_SAs),",
+        "        # not by the first CHILD_SA, which IKE_AUTH keys from the IKE SA (RFC 7296 1.2).",
         "        children {",
     ]
     for pair in tunnel.selector_pairs:
@@ -142,7 +144,6 @@ def render(tunnel: Tunnel) -> str:
             f"            {child_name(site.name, pair, tunnel.policy_based)} {{",
             f"                local_ts = {','.join(pair.onprem)}",
             f"                remote_ts = {','.join(pair.azure)}",
-            "                # A PFS group here is used only when the CHILD_SA is rekeyed (RFC 7296 1.2).",
             f"                esp_proposals = {', '.join(esp)}",
             f"                rekey_time = {tunnel.child_lifetime_seconds}s",
         ]
