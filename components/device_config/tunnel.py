@@ -104,10 +104,6 @@ class Tunnel:
     ike_lifetime_seconds: int = IKE_LIFETIME_SECONDS
 
     @property
-    def custom_policy(self) -> bool:
-        return self.site.policy is not None
-
-    @property
     def policy_based(self) -> bool:
         return self.site.use_policy_based_traffic_selectors
 
@@ -128,8 +124,10 @@ def selector_pairs(site: DeviceSite) -> tuple[SelectorPair, ...]:
 
     Policy-based: one per (on-premises prefix, Azure prefix), as Azure requires with
     UsePolicyBasedTrafficSelectors (``network_rules.policy_based_selector_pairs``). Route-based:
-    one CHILD_SA whose selectors list every prefix of each side; Azure's route-based gateway
-    accepts any selectors and narrows its own 0.0.0.0/0 offer to them.
+    one CHILD_SA whose selectors list every prefix of each side (platforms with a tunnel
+    interface propose any-to-any instead). A route-based Azure gateway proposes any-to-any
+    and takes narrower selectors; the interop tests show the narrowing with strongSwan
+    standing in for Azure, not with Azure itself.
     """
     if site.use_policy_based_traffic_selectors:
         pairs = network_rules.policy_based_selector_pairs(site.onprem_prefixes, site.azure_prefixes)
