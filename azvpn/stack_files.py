@@ -3,11 +3,14 @@
 ``Pulumi.<stack>.yaml`` keys are namespaced (``azure-ipsec-vpn:sites``); a key without a
 namespace belongs to the project. Structured values reach the program as JSON strings.
 ``secure:`` values are never decrypted here: their key is marked secret and the value
-replaced by a placeholder, so a plan shows where a secret goes without knowing it.
+replaced by a placeholder, so a plan shows where a secret goes without knowing it. The
+placeholder ends in a digest of the ciphertext, so two plans can tell that a secret was
+set anew (a key rotation) while neither knows the key.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -16,8 +19,20 @@ from typing import Any, Final
 
 import yaml
 
-#: Stands for a ``secure:`` value: printable ASCII, so it passes the shape checks a real key must.
+#: Starts the stand-in for a ``secure:`` value: printable ASCII, so it passes the shape checks
+#: a real key must. The rest is ``secure_placeholder(ciphertext)``.
 SECURE_PLACEHOLDER: Final = "secure-value-not-decrypted"
+
+
+def secure_placeholder(ciphertext: object) -> str:
+    """The stand-in for one ``secure:`` value: the prefix plus 16 hex digits of the ciphertext's SHA-256.
+
+    ``pulumi config set --secret`` encrypts with a fresh nonce, so a new ciphertext means the
+    value was set again (rotated, or re-entered unchanged); the digest reveals no more than the
+    ciphertext already committed next to it.
+    """
+    digest = hashlib.sha256(str(ciphertext).encode("utf-8")).hexdigest()[:16]
+    return f"{SECURE_PLACEHOLDER}-{digest}"
 
 
 class StackFileError(ValueError):
@@ -39,7 +54,7 @@ def _strip_secure(value: Any) -> tuple[Any, bool]:
     """Replace ``{secure: ...}`` anywhere in a value; report whether there was one."""
     if isinstance(value, dict):
         if set(value) == {"secure"}:
-            return SECURE_PLACEHOLDER, True
+            return secure_placeholder(value["secure"]), True
         found = False
         out: dict[str, Any] = {}
         for key, item in value.items():
