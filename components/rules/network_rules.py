@@ -140,7 +140,7 @@ def gateway_sku_current(path: str, sku: object) -> list[Problem]:
         if info.replacement is None or sku == "Basic":
             return []
         return [Problem("gateway.legacy-sku", path, sku, allowed,
-                        f"{sku} is a {info.retired_because}; use {info.replacement}.",
+                        f"{sku} is retired: {info.retired_because}; use {info.replacement}.",
                         suggestion=info.replacement)]
     why = ("it is not a VPN gateway SKU (ExpressRoute/UltraPerformance)." if sku in skus.NON_VPN_SKUS
            else "it is not an azure-native VirtualNetworkGatewaySkuName value.")
@@ -253,7 +253,7 @@ def shared_key_present(path: str, connection_type: object, has_key: bool) -> lis
     if has_key or connection_type not in CONNECTION_TYPES:
         return []
     return [Problem("connection.shared-key-missing", path, None, "a pre-shared key (a Pulumi secret)",
-                    f"a {connection_type} connection authenticates with a pre-shared key; without one "
+                    f"an {connection_type} connection authenticates with a pre-shared key; without one "
                     "Azure generates a key you then have to copy to the peer by hand.")]
 
 
@@ -261,7 +261,8 @@ def pair_policies_identical(path: str, forward: object, backward: object) -> lis
     """Both connection resources of a VNet-to-VNet link must carry the same policy."""
     if forward == backward:
         return []
-    return [Problem("pair.policies-differ", path, backward, f"the same policy as the other direction ({forward})",
+    return [Problem("pair.policies-differ", path, str(backward) if backward is not None else None,
+                    f"the same policy as the other direction ({forward})",
                     "both connections of a VNet-to-VNet link must carry the same IPsec/IKE policy, "
                     "otherwise the tunnel does not establish (seed, Part 4).")]
 

@@ -32,7 +32,7 @@ def test_basic_sku() -> None:
 def test_legacy_sku() -> None:
     [message] = gateway_check(sku={"name": "HighPerformance", "tier": "HighPerformance"})
     assert "sku.name: got 'HighPerformance'" in message
-    assert "legacy SKU, migrated by Azure during 2026" in message
+    assert "HighPerformance is retired: a legacy SKU that Azure migrates during 2026" in message
     assert message.endswith("Fix: set sku.name to 'VpnGw2AZ'.")
 
 
