@@ -72,5 +72,7 @@ pulumi.export("gateways", {name: {"id": gw.gateway_id, "publicIpAddress": gw.pub
                            for name, gw in gateways.items()})
 pulumi.export("sites", {name: {"localNetworkGatewayId": site.local_network_gateway_id,
                                "connectionId": site.connection.connection_id,
-                               "trafficSelectorPairs": site.connection.traffic_selector_pairs}
+                               "trafficSelectorPairs": site.connection.traffic_selector_pairs,
+                               # Secret (holds the key): pulumi stack output sites --show-secrets
+                               "deviceConfigs": site.device_configs}
                         for name, site in sites.items()})

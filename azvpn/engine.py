@@ -124,6 +124,9 @@ def _plain(struct: Any) -> tuple[dict[str, Any], frozenset[str]]:
 class _PlanMocks(pulumi_mocks.Mocks):
     """Echo inputs as outputs, with ARM-shaped ids and the Azure name as ``name``."""
 
+    def __init__(self) -> None:
+        self._addresses = 0
+
     def new_resource(self, args: pulumi_mocks.MockResourceArgs) -> tuple[str | None, dict[str, Any]]:
         state = dict(args.inputs)
         arm_type, name_key = _ARM_TYPES.get(args.typ, ("", ""))
@@ -137,6 +140,10 @@ class _PlanMocks(pulumi_mocks.Mocks):
             resource_id = f"{args.name}-id"
         if arm_type or args.typ == "azure-native:resources:ResourceGroup":
             state.setdefault("name", azure_name)
+        if args.typ == "azure-native:network:PublicIPAddress" and not settings.is_dry_run():
+            # Only a deployment (not a preview) knows the address: TEST-NET-3, one per IP.
+            self._addresses += 1
+            state.setdefault("ipAddress", f"203.0.113.{self._addresses}")
         return resource_id, state
 
     def call(self, args: pulumi_mocks.MockCallArgs) -> tuple[dict[str, Any], list[tuple[str, str]] | None]:

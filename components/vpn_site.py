@@ -12,6 +12,7 @@ import pulumi
 import pulumi_random as random
 from pulumi_azure_native import network
 
+from components.device_config import VENDORS, DeviceConfigError, DeviceSite, render_device_config
 from components.fields import FieldNamer, as_argument
 from components.policy_connection import (
     ConnectionSettings,
@@ -94,6 +95,8 @@ class VpnSite(pulumi.ComponentResource):
 
     local_network_gateway_id: pulumi.Output[str]
     connection: PolicyConnection
+    device_configs: pulumi.Output[dict[str, str]]
+    """Vendor -> on-premises device configuration for this tunnel (a secret: it holds the key)."""
 
     def __init__(self, name: str, args: VpnSiteArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         own = site_problems(args.gateway_ip_address, args.fqdn, args.bgp_asn, args.bgp_peering_address)
@@ -132,8 +135,33 @@ class VpnSite(pulumi.ComponentResource):
                 tags=dict(args.tags)),
             opts=pulumi.ResourceOptions(parent=self))
         self.local_network_gateway_id = local.id
+        self.device_configs = pulumi.Output.secret(pulumi.Output.all(
+            gateway.public_ip_address, self.connection.shared_key,
+        ).apply(lambda known: device_configs(DeviceSite(
+            name=name, policy=settings.ipsec_policy, azure_gateway_ip=str(known[0]),
+            onprem_public_ip=args.gateway_ip_address or args.fqdn or "",
+            onprem_prefixes=tuple(args.address_prefixes), azure_prefixes=gateway.facts.address_space,
+            shared_key=str(known[1]),
+            use_policy_based_traffic_selectors=settings.use_policy_based_traffic_selectors,
+            dpd_timeout_seconds=settings.dpd_timeout_seconds, connection_protocol=settings.connection_protocol))))
         self.register_outputs({
             "localNetworkGatewayId": self.local_network_gateway_id,
             "connectionId": self.connection.connection_id,
             "effectivePolicy": self.connection.effective_policy,
+            "deviceConfigs": self.device_configs,
         })
+
+
+def device_configs(site: DeviceSite) -> dict[str, str]:
+    """Every vendor's device config; a platform that cannot express the policy gets the reason.
+
+    Runs inside an apply once the gateway's IP and the key are known: it must not raise, or a
+    platform's gap (say, PAN-OS without DH group 24) would fail the whole deployment.
+    """
+    rendered: dict[str, str] = {}
+    for vendor in VENDORS:
+        try:
+            rendered[vendor] = render_device_config(vendor, site)
+        except DeviceConfigError as error:
+            rendered[vendor] = "# not rendered: " + str(error).replace("\n", "\n# ")
+    return rendered

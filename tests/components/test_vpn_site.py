@@ -87,3 +87,35 @@ def test_site_overlapping_the_vnet() -> None:
         gateway=VpnGateway("G", gateway_args()), gateway_ip_address="131.107.72.22",
         address_prefixes=["10.11.0.0/24"])))
     assert "address_prefixes: got ['10.11.0.0/24']" in message and "overlaps 10.11.0.0/16" in message
+
+
+def test_device_configs_are_a_secret_output_rendered_from_the_same_policy() -> None:
+    from azvpn.engine import run_program
+
+    key = "Site6-pre-shared-key"
+
+    def program() -> None:
+        import pulumi
+
+        gateway = VpnGateway("VNet1GW", gateway_args())
+        VpnSite("Site6", VpnSiteArgs(gateway=gateway, gateway_ip_address="131.107.72.22", address_prefixes=SITE6,
+                                     settings=ConnectionSettings(ipsec_policy=SEED_S2S_POLICY,
+                                                                 shared_key=pulumi.Output.secret(key))))
+
+    deployed = run_program(program, project="azure-ipsec-vpn", stack="test", preview=False)
+    outputs, secrets = deployed.component_outputs[deployed.by_name("Site6").urn]
+    assert "deviceConfigs" in secrets
+    configs = outputs["deviceConfigs"]
+    assert set(configs) == {"strongswan", "cisco-iosxe", "paloalto-panos"}
+    # The seed's Part 3 policy, spelled the strongSwan way: AES256/SHA384/group 24, no PFS.
+    assert "aes256-sha384-modp2048s256" in configs["strongswan"]
+    assert "203.0.113." in configs["strongswan"] and key in configs["strongswan"]
+    # PAN-OS has no DH group 24: it says so instead of rendering something else.
+    assert configs["paloalto-panos"].startswith("# not rendered: device config for paloalto-panos")
+    assert "dh_group" in configs["paloalto-panos"] and key not in configs["paloalto-panos"]
+
+
+def test_device_configs_are_unknown_in_preview(site6: PlanResult) -> None:
+    outputs, secrets = site6.component_outputs[site6.by_name("Site6").urn]
+    assert "deviceConfigs" in secrets
+    assert outputs["deviceConfigs"] == "04da6b54-80e4-46f7-96ec-b56ff0331ba9"
