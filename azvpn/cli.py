@@ -1,0 +1,94 @@
+"""The ``azvpn`` command: plan and check a stack offline, without the Pulumi CLI or an Azure account.
+
+    azvpn plan  [--stack dev] [--format text|json|mermaid] [--fenced] [-C DIR]
+    azvpn check [--stack dev] [-C DIR]
+
+Exit status: 0 when the stack is valid, 1 when its config (or stack file) is not, with only
+the problems on stderr, 2 for a usage error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TextIO
+
+import pulumi
+
+from azvpn.check import check_stack, render_check
+from azvpn.plan import plan_stack
+from azvpn.plan_report import plan_document, render_json
+from azvpn.plan_text import render_text
+from azvpn.stack_files import StackFileError
+from azvpn.topology_mermaid import render_mermaid
+from components.rules.problems import RuleViolation
+
+#: What a broken config or stack file raises: a message that names every key path, and
+#: nothing a traceback would add.
+_CONFIG_ERRORS = (pulumi.RunError, RuleViolation, StackFileError)
+
+
+def _write(stream: TextIO, text: str) -> None:
+    # The tree and RFC citations use non-ASCII; a legacy console codepage gets '?' rather
+    # than a UnicodeEncodeError halfway through a plan.
+    encoding = getattr(stream, "encoding", None) or "utf-8"
+    stream.write(text.encode(encoding, errors="replace").decode(encoding))
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="azvpn", description="Plan and check an azure-ipsec-vpn stack offline (no Pulumi CLI, no Azure).")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("-s", "--stack", default="dev", help="stack name: reads Pulumi.<stack>.yaml (default: dev)")
+    common.add_argument("-C", "--cwd", type=Path, default=Path("."), metavar="DIR",
+                        help="the Pulumi project directory, as `pulumi -C` (default: the current directory)")
+    plan = commands.add_parser(
+        "plan", parents=[common], help="what `pulumi preview` would create, under the SDK's mock runtime",
+        description="Run the project's __main__.py under Pulumi's mock runtime with the stack's config and print "
+                    "what `pulumi preview` would create. `secure:` values are never decrypted: they stay secrets.")
+    plan.add_argument("-f", "--format", choices=("text", "json", "mermaid"), default="text",
+                      help="text (a preview-like tree), json (PLAN_JSON.md, schemaVersion 1) or mermaid (topology)")
+    plan.add_argument("--fenced", action="store_true",
+                      help="with --format mermaid: wrap the diagram in a ```mermaid block for Markdown")
+    commands.add_parser(
+        "check", parents=[common], help="validate config and policies only (fast: no resource graph)",
+        description="Check the stack's config and every policy with the rules the program runs, and print "
+                    "warnings and strength findings per connection.")
+    return parser
+
+
+def _plan(args: argparse.Namespace, out: TextIO) -> None:
+    # Anything the program prints goes to stderr, so `--format json` stays parseable on stdout.
+    with contextlib.redirect_stdout(sys.stderr):
+        result = plan_stack(args.cwd, args.stack)
+    document = plan_document(result)
+    if args.format == "json":
+        _write(out, render_json(document))
+    elif args.format == "mermaid":
+        _write(out, render_mermaid(document, fenced=args.fenced))
+    else:
+        _write(out, render_text(document))
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if args.command == "plan" and args.fenced and args.format != "mermaid":
+        parser.error("--fenced applies to --format mermaid")
+    try:
+        if args.command == "plan":
+            _plan(args, sys.stdout)
+        else:
+            _write(sys.stdout, render_check(check_stack(args.cwd, args.stack)))
+    except _CONFIG_ERRORS as error:
+        _write(sys.stderr, f"{error}\n")
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
