@@ -2,9 +2,11 @@
 
     azvpn plan  [--stack dev] [--format text|json|mermaid] [--fenced] [-C DIR]
     azvpn check [--stack dev] [-C DIR]
+    azvpn diff  --base REF [--stack dev] [--format markdown|json] [--fail-on-weaker] [-C DIR]
 
 Exit status: 0 when the stack is valid, 1 when its config (or stack file) is not, with only
-the problems on stderr, 2 for a usage error.
+the problems on stderr, 2 for a usage error (diff: also a base ref that cannot be planned),
+3 from ``diff --fail-on-weaker`` when a policy gets weaker or gains a forbidden algorithm.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from typing import TextIO
 import pulumi
 
 from azvpn.check import check_stack, render_check
+from azvpn.diff import run_diff
 from azvpn.plan import plan_stack
 from azvpn.plan_report import plan_document, render_json
 from azvpn.plan_text import render_text
@@ -58,6 +61,16 @@ def _parser() -> argparse.ArgumentParser:
         "check", parents=[common], help="validate config and policies only (fast: no resource graph)",
         description="Check the stack's config and every policy with the rules the program runs, and print "
                     "warnings and strength findings per connection.")
+    diff = commands.add_parser(
+        "diff", parents=[common], help="what a change does to the VPN, compared with a git ref (for PR review)",
+        description="Plan the stack at a git ref (in a temporary worktree) and in the working tree, and report "
+                    "resources added/removed/updated/replaced by component, each policy change with a "
+                    "stronger/weaker verdict, and what operators must do. Secret values are never shown.")
+    diff.add_argument("--base", required=True, metavar="REF", help="git ref to compare with, e.g. origin/main")
+    diff.add_argument("-f", "--format", choices=("markdown", "json"), default="markdown",
+                      help="markdown (a PR comment) or json (for tools)")
+    diff.add_argument("--fail-on-weaker", action="store_true",
+                      help="exit 3 when a policy gets weaker or gains a forbidden (RFC MUST NOT) algorithm")
     return parser
 
 
@@ -82,6 +95,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command == "plan":
             _plan(args, sys.stdout)
+        elif args.command == "diff":
+            return run_diff(args.cwd, args.stack, args.base, args.format, args.fail_on_weaker, sys.stdout, sys.stderr)
         else:
             _write(sys.stdout, render_check(check_stack(args.cwd, args.stack)))
     except _CONFIG_ERRORS as error:

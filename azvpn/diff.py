@@ -22,7 +22,7 @@ import tempfile
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Final, Literal
+from typing import Any, Final, Literal, TextIO
 
 from azvpn.engine import UNKNOWN, Diagnostic, PlannedResource, PlanResult
 from components.ipsec_policy import IpsecPolicy, PolicyError
@@ -701,3 +701,51 @@ def empty_plan(project: str, stack: str) -> PlanResult:
     return PlanResult(project=project, stack=stack)
 
 
+
+# --- the command ------------------------------------------------------------------------------
+
+#: ``azvpn diff`` exit status when ``--fail-on-weaker`` finds a weaker policy or a new forbidden finding.
+EXIT_WEAKER: Final = 3
+#: ``azvpn diff`` exit status when the base ref cannot be checked out or planned.
+EXIT_BASE_ERROR: Final = 2
+
+
+def run_diff(project_dir: Path, stack: str, base_ref: str, output_format: str, fail_on_weaker: bool,
+             out: TextIO, err: TextIO) -> int:
+    """``azvpn diff``: plan ``base_ref`` and the working tree, print the report, return the exit status.
+
+    A broken working-tree config raises (the CLI prints it and exits 1, as ``azvpn plan`` does).
+    """
+    # The renderers import this module, so they are imported when used, not at the top.
+    from azvpn.diff_render import render_json, render_markdown
+    from azvpn.plan import plan_stack
+    from azvpn.plan_report import plan_document
+    from azvpn.topology_mermaid import render_mermaid
+
+    try:
+        with contextlib.redirect_stdout(err):  # the programs' prints must not corrupt --format json
+            base = plan_at_ref(project_dir, base_ref, stack)
+    except BaseRefError as error:
+        err.write(f"azvpn diff: {error}\n")
+        return EXIT_BASE_ERROR
+    with contextlib.redirect_stdout(err):
+        head = plan_stack(project_dir, stack)
+    label = base_ref if base is not None else f"{base_ref} (no Pulumi.{stack}.yaml there)"
+    diff = diff_plans(base or empty_plan(head.project, stack), head, base_label=label)
+    if output_format == "json":
+        text = render_json(diff)
+    else:
+        changed = {_connection_name(r) for r in head.resources if r.urn in diff.changed_connections}
+        topology = render_mermaid(plan_document(head), highlight=changed) if not diff.empty else None
+        text = render_markdown(diff, topology)
+    # The report has emoji and arrows; a legacy console codepage gets '?' rather than an error.
+    encoding = getattr(out, "encoding", None) or "utf-8"
+    out.write(text.encode(encoding, errors="replace").decode(encoding))
+    weaker = diff.weaker()
+    if fail_on_weaker and weaker:
+        err.write("azvpn diff: --fail-on-weaker: " + "; ".join(
+            f"{p.connection}: {p.verdict}" + (" with forbidden " + ", ".join(
+                f"{ARM_NAMES.get(f.field, f.field)}={f.value}" for f in p.appeared_forbidden)
+                if p.appeared_forbidden else "") for p in weaker) + "\n")
+        return EXIT_WEAKER
+    return 0

@@ -249,7 +249,7 @@ def render_markdown(diff: StackDiff, topology: str | None = None) -> str:
                           *footer]) + "\n"
     body = [_summary_line(diff), "", *_notes(diff, danger=True), *_policies(diff), *_notes(diff, danger=False)]
     if topology:
-        body += ["### Topology", "", "Connections this change adds or modifies are drawn thick and orange.", "",
+        body += ["### Topology", "", "Connections this change adds or modifies are drawn as thick arrows.", "",
                  "```mermaid", topology.rstrip("\n"), "```", ""]
     resources = [line for component in diff.components for line in _component(component)]
     count = len(diff.resource_changes())
