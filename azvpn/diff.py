@@ -662,7 +662,12 @@ def plan_from_json(data: Mapping[str, Any]) -> PlanResult:
 def worktree(repo: Path, ref: str) -> Iterator[Path]:
     """``ref`` checked out (detached) in a temporary worktree, removed again whatever happens."""
     top = Path(_git(repo, "rev-parse", "--show-toplevel"))
-    commit = _git(repo, "rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}")
+    if ref.startswith("-"):  # git would read it as an option
+        raise BaseRefError(f"{ref!r} is not a git ref")
+    try:
+        commit = _git(repo, "rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}")
+    except BaseRefError:
+        raise BaseRefError(f"no commit named {ref!r} in {top.name} (git rev-parse)") from None
     holder = Path(tempfile.mkdtemp(prefix="azvpn-diff-"))
     tree = holder / "base"
     try:

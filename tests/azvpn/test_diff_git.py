@@ -83,4 +83,4 @@ def test_without_fail_on_weaker_the_report_is_markdown_and_the_status_zero(repo:
 def test_unknown_ref_is_a_clear_error(repo: Path) -> None:
     status, out, err = run("diff", "--base", "no-such-ref", "-C", str(repo))
     assert (status, out) == (EXIT_BASE_ERROR, "")
-    assert err.startswith("azvpn diff: git rev-parse")
+    assert err.startswith("azvpn diff: no commit named 'no-such-ref' in ")
