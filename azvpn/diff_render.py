@@ -21,6 +21,7 @@ from azvpn.diff import (
     PropertyChange,
     StackDiff,
 )
+from components.device_config import VENDORS
 from components.ipsec_policy import IpsecPolicy
 from components.rules.ipsec_policy_rules import ARM_NAMES
 from components.rules.strength import StrengthFinding
@@ -201,7 +202,12 @@ def _notes(diff: StackDiff, danger: bool) -> list[str]:
         # goes first, above everything else.
         return ["> [!CAUTION]", *[f"> 🛑 **{n.subject}**: {n.text}" for n in loud], ""] if loud else []
     rest = [n for n in diff.notes if n.level != "danger"]
-    return ["### What operators must do", "", *[_note(n) for n in rest], ""] if rest else []
+    if not rest:
+        return []
+    lines = ["### What operators must do", "", *[_note(n) for n in rest], ""]
+    if any(n.command for n in diff.notes):
+        lines += [f"`<vendor>`: one of {', '.join(_code(v, False) for v in VENDORS)}.", ""]
+    return lines
 
 
 def _properties(properties: Iterable[PropertyChange]) -> str:
