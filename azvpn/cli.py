@@ -3,6 +3,8 @@
     azvpn plan  [--stack dev] [--format text|json|mermaid] [--fenced] [-C DIR]
     azvpn check [--stack dev] [-C DIR]
     azvpn diff  --base REF [--stack dev] [--format markdown|json] [--fail-on-weaker] [-C DIR]
+    azvpn device-config --site NAME --vendor VENDOR [--stack dev] [--azure-gateway-ip IP]
+                        [--shared-key-env VAR] [-C DIR]
 
 Exit status: 0 when the stack is valid, 1 when its config (or stack file) is not, with only
 the problems on stderr, 2 for a usage error (diff: also a base ref that cannot be planned),
@@ -21,12 +23,14 @@ from typing import TextIO
 import pulumi
 
 from azvpn.check import check_stack, render_check
+from azvpn.device_config_cli import DeviceConfigRequest, render_site_device_config
 from azvpn.diff import run_diff
 from azvpn.plan import plan_stack
 from azvpn.plan_report import plan_document, render_json
 from azvpn.plan_text import render_text
 from azvpn.stack_files import StackFileError
 from azvpn.topology_mermaid import render_mermaid
+from components.device_config import VENDORS
 from components.rules.problems import RuleViolation
 
 #: What a broken config or stack file raises: a message that names every key path, and
@@ -71,6 +75,16 @@ def _parser() -> argparse.ArgumentParser:
                       help="markdown (a PR comment) or json (for tools)")
     diff.add_argument("--fail-on-weaker", action="store_true",
                       help="exit 3 when a policy gets weaker or gains a forbidden (RFC MUST NOT) algorithm")
+    device = commands.add_parser(
+        "device-config", parents=[common], help="a site's on-premises VPN device configuration from its policy",
+        description="Render the on-premises device configuration of a site from the same policy, prefixes, "
+                    "selectors and DPD as its Azure connection. The gateway IP and the key exist only after "
+                    "`pulumi up`: unless given, they are written as placeholders no device accepts.")
+    device.add_argument("--site", required=True, help="a name under `sites` in the stack config")
+    device.add_argument("--vendor", required=True, choices=VENDORS, help="the device platform")
+    device.add_argument("--azure-gateway-ip", metavar="IP", help="the Azure gateway's public IP, if known")
+    device.add_argument("--shared-key-env", metavar="VAR",
+                        help="read the shared key from this environment variable (never pass a key as an argument)")
     return parser
 
 
@@ -95,6 +109,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command == "plan":
             _plan(args, sys.stdout)
+        elif args.command == "device-config":
+            _write(sys.stdout, render_site_device_config(args.cwd, args.stack, DeviceConfigRequest(
+                args.site, args.vendor, args.azure_gateway_ip, args.shared_key_env)))
         elif args.command == "diff":
             return run_diff(args.cwd, args.stack, args.base, args.format, args.fail_on_weaker, sys.stdout, sys.stderr)
         else:

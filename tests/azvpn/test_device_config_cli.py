@@ -45,3 +45,14 @@ def test_unknown_site_vendor_and_unset_key_variable_are_reported_together(monkey
     assert "--site: got 'Site7'; allowed: Site6" in message
     assert "--vendor: got 'juniper'; allowed: strongswan, cisco-iosxe, paloalto-panos" in message
     assert "--shared-key-env: got 'NOPE_KEY'" in message
+
+
+def test_command_line(capsys: pytest.CaptureFixture[str]) -> None:
+    from azvpn.cli import main
+
+    assert main(["device-config", "-C", str(ROOT), "--site", "Site6", "--vendor", "cisco-iosxe"]) == 0
+    out = capsys.readouterr().out
+    assert "crypto ikev2 proposal azure-Site6" in out and "group 24" in out
+    assert main(["device-config", "-C", str(ROOT), "--site", "Site6", "--vendor", "paloalto-panos"]) == 1
+    captured = capsys.readouterr()
+    assert captured.out == "" and "policy.dh_group: got 'DHGroup24'" in captured.err
