@@ -319,7 +319,17 @@ def read_pulumi_config(namespace: str | None = None) -> dict[str, Any]:
     for key in CONFIG_KEYS:
         if key == SECRET_KEY:
             text = pulumi.runtime.get_config(f"{config.name}:{key}")
-            raw[key] = json.loads(text) if isinstance(text, str) else text
+            try:
+                raw[key] = json.loads(text) if isinstance(text, str) else text
+            except json.JSONDecodeError:
+                # One secure value for the whole map (not per key): only an offline plan, which
+                # never decrypts, sees it so; it cannot tell which sites have keys.
+                raise ConfigError([Problem(
+                    "config.shared-keys-shape", SECRET_KEY, None,
+                    "a map of site or pair name -> key, each set with "
+                    "`pulumi config set --secret --path 'sharedKeys.<name>' <key>`",
+                    "the whole map is one encrypted value, so which sites have a key is unknown "
+                    "until it is decrypted.", show_value=False)], subject="stack config") from None
         else:
             raw[key] = config.get_object(key)
     return raw

@@ -119,3 +119,13 @@ def test_configured_shared_keys_are_secrets_and_replace_generation() -> None:
     for connection in keyed.of_type(CONNECTION):
         assert connection.is_secret("sharedKey")
         assert "v1:" not in repr(connection.inputs)
+
+
+def test_shared_keys_as_one_secure_value_is_explained() -> None:
+    import pulumi
+
+    with pytest.raises(pulumi.RunError) as caught:
+        plan_stack(ROOT, "dev", overrides={"sharedKeys": {"secure": "v1:whole-map"}})
+    message = str(caught.value)
+    assert "sharedKeys: got a value (hidden: secret)" in message and "--path 'sharedKeys.<name>'" in message
+    assert "v1:whole-map" not in message
