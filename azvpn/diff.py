@@ -25,27 +25,26 @@ from pathlib import Path
 from typing import Any, Final, Literal, TextIO
 
 from azvpn.engine import UNKNOWN, Diagnostic, PlannedResource, PlanResult
+from azvpn.plan_report import KNOWN_AFTER_APPLY, SECRET
 from components.ipsec_policy import IpsecPolicy, PolicyError
+from components.resource_types import (
+    CONNECTION,
+    GATEWAY_COMPONENT,
+    LOCAL_NETWORK_GATEWAY,
+    PAIR_COMPONENT,
+    PUBLIC_IP,
+    RANDOM_PASSWORD,
+    RESOURCE_GROUP,
+    SITE_COMPONENT,
+    VIRTUAL_NETWORK,
+    VPN_GATEWAY,
+)
 from components.rules.ipsec_policy_rules import ARM_NAMES
 from components.rules.strength import StrengthFinding, rank
 
 #: Bump when a documented key of the JSON document changes meaning or disappears.
 SCHEMA_VERSION: Final = 1
-#: Shown instead of a secret value (the word ``pulumi preview`` prints).
-SECRET: Final = "[secret]"
-#: Shown for a value the engine learns only on apply.
-KNOWN_AFTER_APPLY: Final = "(known after apply)"
 
-RESOURCE_GROUP: Final = "azure-native:resources:ResourceGroup"
-VIRTUAL_NETWORK: Final = "azure-native:network:VirtualNetwork"
-PUBLIC_IP: Final = "azure-native:network:PublicIPAddress"
-VPN_GATEWAY: Final = "azure-native:network:VirtualNetworkGateway"
-LOCAL_NETWORK_GATEWAY: Final = "azure-native:network:LocalNetworkGateway"
-CONNECTION: Final = "azure-native:network:VirtualNetworkGatewayConnection"
-RANDOM_PASSWORD: Final = "random:index/randomPassword:RandomPassword"
-GATEWAY_COMPONENT: Final = "azure-ipsec-vpn:index:VpnGateway"
-SITE_COMPONENT: Final = "azure-ipsec-vpn:index:VpnSite"
-PAIR_COMPONENT: Final = "azure-ipsec-vpn:index:VNetPair"
 #: Components in the order a reader builds the network: gateways, then what hangs off them.
 COMPONENT_ORDER: Final = (GATEWAY_COMPONENT, SITE_COMPONENT, PAIR_COMPONENT)
 

@@ -15,6 +15,14 @@ from typing import Any, Final
 
 from azvpn.engine import UNKNOWN, PlannedResource, PlanResult
 from components.ipsec_policy import IpsecPolicy, PolicyError
+from components.resource_types import (
+    CONNECTION,
+    LOCAL_NETWORK_GATEWAY,
+    PAIR_COMPONENT,
+    SITE_COMPONENT,
+    VIRTUAL_NETWORK,
+    VPN_GATEWAY,
+)
 
 #: Bump when a documented key changes meaning or disappears (adding keys keeps the version).
 SCHEMA_VERSION: Final = 1
@@ -25,12 +33,6 @@ KNOWN_AFTER_APPLY: Final = "(known after apply)"
 #: Secrets shorter than this are not searched for in other strings (it would mask common words).
 _MIN_SCRUB_LENGTH: Final = 4
 
-VPN_GATEWAY: Final = "azure-native:network:VirtualNetworkGateway"
-VIRTUAL_NETWORK: Final = "azure-native:network:VirtualNetwork"
-LOCAL_NETWORK_GATEWAY: Final = "azure-native:network:LocalNetworkGateway"
-CONNECTION: Final = "azure-native:network:VirtualNetworkGatewayConnection"
-SITE_COMPONENT: Final = "azure-ipsec-vpn:index:VpnSite"
-PAIR_COMPONENT: Final = "azure-ipsec-vpn:index:VNetPair"
 # Roots in the order a reader builds the network: gateways, then what connects to them.
 _ROOT_ORDER: Final = ("azure-ipsec-vpn:index:VpnGateway", SITE_COMPONENT, PAIR_COMPONENT)
 

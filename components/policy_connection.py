@@ -11,6 +11,7 @@ from typing import Any
 import pulumi
 from pulumi_azure_native import network
 
+from components import resource_types
 from components.fields import FieldNamer, as_argument
 from components.ipsec_policy import IpsecPolicy
 from components.rules import network_rules as rules
@@ -130,7 +131,7 @@ class PolicyConnection(pulumi.ComponentResource):
             raise TopologyError(errors(problems), subject=f"PolicyConnection {name!r}")
         args.gateway.reserve_tunnel(name)
         self.azure_name = args.connection_name or name
-        super().__init__("azure-ipsec-vpn:index:PolicyConnection", name, None, opts)
+        super().__init__(resource_types.CONNECTION_COMPONENT, name, None, opts)
         for problem in warnings(problems):
             pulumi.log.warn(f"PolicyConnection {name!r}: {problem.message()}", resource=self)
         policy = settings.ipsec_policy

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 import pulumi
 
+from components import resource_types
 from components.fields import FieldNamer, as_argument
 from components.policy_connection import (
     ConnectionSettings,
@@ -69,7 +70,7 @@ class VNetPair(pulumi.ComponentResource):
         problems = pair_problems(name, args)
         if errors(problems):
             raise TopologyError(errors(problems), subject=f"VNetPair {name!r}")
-        super().__init__("azure-ipsec-vpn:index:VNetPair", name, None, opts)
+        super().__init__(resource_types.PAIR_COMPONENT, name, None, opts)
         settings = args.settings
         if settings.shared_key is None:
             # One key for the pair, so both directions always agree (seed, Part 4 step 2).

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 import pulumi
 from pulumi_azure_native import network, resources
 
-from components import skus
+from components import resource_types, skus
 from components.fields import FieldNamer, as_argument
 from components.rules import network_rules as rules
 from components.rules.problems import Problem, TopologyError, errors, warnings
@@ -165,7 +165,7 @@ class VpnGateway(pulumi.ComponentResource):
             raise TopologyError(errors(problems), subject=f"VpnGateway {name!r}")
         self.facts = GatewayFacts(name, args.sku, args.vpn_type, tuple(args.address_space))
         self._connections: list[str] = []
-        super().__init__("azure-ipsec-vpn:index:VpnGateway", name, None, opts)
+        super().__init__(resource_types.GATEWAY_COMPONENT, name, None, opts)
         for problem in warnings(problems):
             pulumi.log.warn(f"VpnGateway {name!r}: {problem.message()}", resource=self)
         if isinstance(args, VpnGatewayArgs):

@@ -12,6 +12,7 @@ import pulumi
 import pulumi_random as random
 from pulumi_azure_native import network
 
+from components import resource_types
 from components.device_config import VENDORS, DeviceConfigError, DeviceSite, render_device_config
 from components.fields import FieldNamer, as_argument
 from components.policy_connection import (
@@ -110,7 +111,7 @@ class VpnSite(pulumi.ComponentResource):
                 peer_field="address_prefixes", key_generated=args.settings.shared_key is None)
         if errors(problems):
             raise TopologyError(errors(problems), subject=f"VpnSite {name!r}")
-        super().__init__("azure-ipsec-vpn:index:VpnSite", name, None, opts)
+        super().__init__(resource_types.SITE_COMPONENT, name, None, opts)
         for problem in own:  # the connection reports its own warnings
             pulumi.log.warn(f"VpnSite {name!r}: {problem.message()}", resource=self)
         gateway = args.gateway

@@ -19,9 +19,11 @@ from typing import Final
 from pulumi_policy import proxy as sdk_proxy
 from pulumi_policy.proxy import UnknownValueError
 
-CONNECTION_TYPE: Final = "azure-native:network:VirtualNetworkGatewayConnection"
-GATEWAY_TYPE: Final = "azure-native:network:VirtualNetworkGateway"
-PUBLIC_IP_TYPE: Final = "azure-native:network:PublicIPAddress"
+from components import resource_types
+
+CONNECTION_TYPE: Final = resource_types.CONNECTION
+GATEWAY_TYPE: Final = resource_types.VPN_GATEWAY
+PUBLIC_IP_TYPE: Final = resource_types.PUBLIC_IP
 
 # The sentinels the engine uses for "known after apply" (pulumi_policy/proxy.py). A plain
 # dict (tests, or a caller that skipped the SDK proxy) carries them as bare strings.
