@@ -55,6 +55,8 @@ def settings_problems(settings: ConnectionSettings, name: FieldNamer = as_argume
     nat_rules = len(settings.ingress_nat_rule_ids) + len(settings.egress_nat_rule_ids)
     problems += rules.nat_rules_without_policy_based_selectors(
         name("use_policy_based_traffic_selectors"), nat_rules, settings.use_policy_based_traffic_selectors)
+    problems += rules.policy_based_selectors_need_policy(
+        name("ipsec_policy"), settings.use_policy_based_traffic_selectors, settings.ipsec_policy is not None)
     if isinstance(settings.shared_key, str):
         problems += rules.shared_key_format(name("shared_key"), settings.shared_key)
     return problems

@@ -139,12 +139,8 @@ def site_problems(site: DeviceSite) -> list[Problem]:
                                 "the generated device configurations are IKEv2 (CHILD_SAs, traffic "
                                 "selectors, CREATE_CHILD_SA rekeys); an IKEv1 connection needs an "
                                 "IKEv1 (main mode / quick mode) device config.", suggestion=IKEV2))
-    if site.policy is None and site.use_policy_based_traffic_selectors is True:
-        problems.append(Problem("device.policy-required", "policy", None,
-                                "a custom IpsecPolicy when use_policy_based_traffic_selectors is on",
-                                "Azure enables policy-based traffic selectors only together with a "
-                                "custom IPsec/IKE policy (Azure docs: 'Connect VPN gateways to "
-                                "multiple on-premises policy-based VPN devices')."))
+    problems += network_rules.policy_based_selectors_need_policy(
+        "policy", site.use_policy_based_traffic_selectors is True, site.policy is not None)
     if isinstance(site.policy, IpsecPolicy) and site.policy.dh_group_number is None:
         problems.append(Problem("device.ikev2-dh", "policy.dh_group", site.policy.dh_group,
                                 "a Diffie-Hellman group (DHGroup14, ECP256, ...)",

@@ -218,6 +218,17 @@ def nat_rules_without_policy_based_selectors(path: str, nat_rule_count: int, pol
                     "selectors (VPN Gateway NAT docs).")]
 
 
+def policy_based_selectors_need_policy(path: str, policy_based: bool, has_policy: bool) -> list[Problem]:
+    """UsePolicyBasedTrafficSelectors works only together with a custom IPsec/IKE policy."""
+    if not policy_based or has_policy:
+        return []
+    return [Problem("connection.policy-based-needs-policy", path, None,
+                    "a custom IPsec/IKE policy when use_policy_based_traffic_selectors is on",
+                    "Azure enables policy-based traffic selectors only together with a custom IPsec/IKE "
+                    "policy (Azure docs: 'Connect VPN gateways to multiple on-premises policy-based VPN "
+                    "devices').")]
+
+
 def choice(rule: str, path: str, value: object, allowed: Sequence[str], why: str) -> list[Problem]:
     """A value drawn from an SDK enum subset (connection type, protocol, mode)."""
     if value in allowed:

@@ -40,9 +40,9 @@ class _Verdict:
 
 _ENCRYPTION: Final[Mapping[str, Mapping[str, _Verdict]]] = {
     "ike_encryption": {
-        "DES": _Verdict("forbidden", "56-bit DES is MUST NOT for IKEv2 (RFC 8247 §3.1).", "AES256"),
+        "DES": _Verdict("forbidden", "56-bit DES is MUST NOT for IKEv2 (RFC 8247 §2.1).", "AES256"),
         "DES3": _Verdict("weak", "3DES has a 64-bit block (Sweet32) and is only MAY, not "
-                                 "recommended, for IKEv2 (RFC 8247 §3.1).", "AES256"),
+                                 "recommended, for IKEv2 (RFC 8247 §2.1).", "AES256"),
     },
     "ipsec_encryption": {
         "DES": _Verdict("forbidden", "56-bit DES is MUST NOT for ESP (RFC 8221 §5).",
@@ -58,9 +58,9 @@ _ENCRYPTION: Final[Mapping[str, Mapping[str, _Verdict]]] = {
 _INTEGRITY: Final[Mapping[str, Mapping[str, _Verdict]]] = {
     "ike_integrity": {
         "MD5": _Verdict("forbidden", "HMAC-MD5 is MUST NOT for IKEv2 integrity and PRF "
-                                     "(RFC 8247 §3.2, §3.3).", "SHA384"),
+                                     "(RFC 8247 §2.2, §2.3).", "SHA384"),
         "SHA1": _Verdict("weak", "HMAC-SHA1 is MUST- for IKEv2, being phased out "
-                                 "(RFC 8247 §3.2, §3.3).", "SHA384"),
+                                 "(RFC 8247 §2.2, §2.3).", "SHA384"),
     },
     "ipsec_integrity": {
         "MD5": _Verdict("forbidden", "HMAC-MD5-96 is MUST NOT for ESP (RFC 8221 §6).", "SHA256"),
@@ -71,10 +71,10 @@ _INTEGRITY: Final[Mapping[str, Mapping[str, _Verdict]]] = {
 
 # Keyed by IANA group number; None is "no Diffie-Hellman exchange".
 _GROUPS: Final[Mapping[int | None, _Verdict]] = {
-    1: _Verdict("forbidden", "group 1 (768-bit MODP) is MUST NOT (RFC 8247 §3.4).", "ECP384"),
-    2: _Verdict("weak", "group 2 (1024-bit MODP) is SHOULD NOT (RFC 8247 §3.4).", "ECP384"),
+    1: _Verdict("forbidden", "group 1 (768-bit MODP) is MUST NOT (RFC 8247 §2.4).", "ECP384"),
+    2: _Verdict("weak", "group 2 (1024-bit MODP) is SHOULD NOT (RFC 8247 §2.4).", "ECP384"),
     24: _Verdict("weak", "group 24 is SHOULD NOT: small subgroup, seeds that cannot be "
-                         "verified (RFC 8247 §3.4); Azure's docs rank it highest, the IETF does not.",
+                         "verified (RFC 8247 §2.4); Azure's docs rank it highest, the IETF does not.",
                  "ECP384"),
 }
 _NO_MAIN_MODE_DH: Final = _Verdict(

@@ -26,6 +26,8 @@ SETTINGS_FIX: Final = "change the field to a value in 'allowed'."
 _SETTINGS_FIXES: Final = {
     "connection.nat-with-policy-based-selectors": ("remove the NAT rules from this connection, or set "
                                                     "usePolicyBasedTrafficSelectors to false."),
+    "connection.policy-based-needs-policy": ("add a custom policy to ipsecPolicies (the device must match it), "
+                                             "or set usePolicyBasedTrafficSelectors to false."),
 }
 SHARED_KEY_FIX: Final = ("set sharedKey to 1-128 printable ASCII characters, as a Pulumi secret "
                          "(for example random.RandomPassword(...).result).")
@@ -112,6 +114,10 @@ def settings_violations(resource: Resource) -> list[Violation]:
     if policy_based is True and UNKNOWN not in (ingress, egress):
         problems += network_rules.nat_rules_without_policy_based_selectors(
             "ingressNatRules + egressNatRules", _count(ingress) + _count(egress), True)
+    policies = props.get("ipsecPolicies")
+    if policy_based is True and policies is not UNKNOWN:
+        problems += network_rules.policy_based_selectors_need_policy(
+            "usePolicyBasedTrafficSelectors", True, bool(policies))
     return [from_problem(resource, problem, _SETTINGS_FIXES.get(problem.rule, SETTINGS_FIX)) for problem in problems]
 
 

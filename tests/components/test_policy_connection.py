@@ -155,3 +155,11 @@ def test_connection_type_must_be_ipsec_or_vnet2vnet() -> None:
         gateway=VpnGateway("G", gateway_args()), connection_type="ExpressRoute", peer_id=LNG_ID,
         peer_address_space=SITE6, settings=ConnectionSettings(shared_key=KEY))))
     assert "connection_type: got 'ExpressRoute'; allowed: IPsec, Vnet2Vnet" in message
+
+
+def test_policy_based_selectors_need_a_custom_policy() -> None:
+    result, message = attempt_plan(lambda: connect(VpnGateway("G", gateway_args()),
+                                                   use_policy_based_traffic_selectors=True))
+    assert ("ipsec_policy: got nothing; allowed: a custom IPsec/IKE policy when "
+            "use_policy_based_traffic_selectors is on") in message
+    assert not result.of_type("azure-native:network:VirtualNetworkGatewayConnection")

@@ -136,3 +136,8 @@ def test_shared_key_errors_never_show_the_key() -> None:
 def test_schema_error_in_shared_keys_hides_the_value() -> None:
     found = problems(edited(sharedKeys={"Site6": 12345678}))
     assert "12345678" not in str(found)
+
+
+def test_policy_based_selectors_without_policy_names_the_policy_key() -> None:
+    found = problems(edited(sites__Site6__policy=None, sites__Site6__usePolicyBasedTrafficSelectors=True))
+    assert "a custom IPsec/IKE policy" in found["sites.Site6.policy"]

@@ -106,9 +106,9 @@ def test_forbidden_algorithms_cite_the_rfc_and_suggest_a_replacement() -> None:
     messages = check("vpn-connection-crypto-forbidden", connection(ipsecPolicies=[weak]))
     assert messages == [
         SUBJECT + "ipsecPolicies[0].ikeEncryption: 'DES' is forbidden. Why: 56-bit DES is MUST NOT for IKEv2 "
-        "(RFC 8247 §3.1). Fix: use AES256 at ipsecPolicies[0].ikeEncryption (and on the peer device).",
+        "(RFC 8247 §2.1). Fix: use AES256 at ipsecPolicies[0].ikeEncryption (and on the peer device).",
         SUBJECT + "ipsecPolicies[0].dhGroup: 'DHGroup1' is forbidden. Why: group 1 (768-bit MODP) is MUST NOT "
-        "(RFC 8247 §3.4). Fix: use ECP384 at ipsecPolicies[0].dhGroup (and on the peer device).",
+        "(RFC 8247 §2.4). Fix: use ECP384 at ipsecPolicies[0].dhGroup (and on the peer device).",
         SUBJECT + "ipsecPolicies[0].ipsecIntegrity: 'MD5' is forbidden. Why: HMAC-MD5-96 is MUST NOT for ESP "
         "(RFC 8221 §6). Fix: use SHA256 at ipsecPolicies[0].ipsecIntegrity (and on the peer device).",
     ]
@@ -121,7 +121,7 @@ def test_seed_policy_is_weak_not_forbidden() -> None:
     assert check("vpn-connection-crypto-forbidden", props) == []
     dh, pfs = check("vpn-connection-crypto-weak", props)
     assert dh.startswith(SUBJECT + "ipsecPolicies[0].dhGroup: 'DHGroup24' is weak.")
-    assert "RFC 8247 §3.4" in dh and "Fix: use ECP384" in dh
+    assert "RFC 8247 §2.4" in dh and "Fix: use ECP384" in dh
     assert pfs.startswith(SUBJECT + "ipsecPolicies[0].pfsGroup: 'None' is weak.") and "forward secrecy" in pfs
 
 
@@ -153,6 +153,15 @@ def test_nat_rules_with_policy_based_selectors() -> None:
     assert message.endswith("Fix: remove the NAT rules from this connection, or set "
                             "usePolicyBasedTrafficSelectors to false.")
     assert check("vpn-connection-settings-valid", connection(ingressNatRules=[{"id": "nat-in"}])) == []
+
+
+def test_policy_based_selectors_without_policy() -> None:
+    [message] = check("vpn-connection-settings-valid", connection(usePolicyBasedTrafficSelectors=True,
+                                                                  ipsecPolicies=[]))
+    assert message.startswith(SUBJECT + "usePolicyBasedTrafficSelectors: got nothing; allowed: a custom IPsec/IKE")
+    assert message.endswith("Fix: add a custom policy to ipsecPolicies (the device must match it), or set "
+                            "usePolicyBasedTrafficSelectors to false.")
+    assert check("vpn-connection-settings-valid", connection(usePolicyBasedTrafficSelectors=True)) == []
 
 
 def test_unknown_protocol() -> None:

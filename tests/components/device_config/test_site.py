@@ -96,7 +96,7 @@ def test_ikev1_connection_is_refused_naming_ikev2(site: DeviceSite) -> None:
 
 def test_policy_based_selectors_need_a_custom_policy(site: DeviceSite) -> None:
     found = problems(replace(site, policy=None, use_policy_based_traffic_selectors=True))
-    assert [(p.path, p.rule) for p in found] == [("policy", "device.policy-required")]
+    assert [(p.path, p.rule) for p in found] == [("policy", "connection.policy-based-needs-policy")]
     # Route-based with Azure's defaults is fine.
     assert render_device_config("strongswan", replace(site, policy=None))
 
