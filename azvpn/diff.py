@@ -76,6 +76,9 @@ REPLACE_ON_CHANGES: Final[Mapping[str, Mapping[str, str]]] = {
         # A policy-based gateway cannot become route-based, nor VPN ExpressRoute: Azure's
         # "About VPN Gateway configuration settings" says to delete and re-create it.
         "gatewayType": _AZURE_REFUSES, "vpnType": _AZURE_REFUSES,
+        # A gateway resizes within its generation only (Azure "About VPN Gateway SKUs":
+        # "you can't resize ... to a SKU in another generation").
+        "vpnGatewayGeneration": _AZURE_REFUSES,
     },
     LOCAL_NETWORK_GATEWAY: {"resourceGroupName": _PATH, "localNetworkGatewayName": _PATH, "location": _LOCATION},
     CONNECTION: {

@@ -41,6 +41,22 @@ GATEWAY_SKUS: Final[dict[str, GatewaySku]] = {sku.name: sku for sku in _VPN_SKUS
 NON_VPN_SKUS: Final = frozenset(
     str(m.value) for m in network.VirtualNetworkGatewaySkuName if str(m.value) not in GATEWAY_SKUS)
 CURRENT_SKUS: Final = tuple(sku.name for sku in _VPN_SKUS if sku.replacement is None)
+
+# Gateway generations per SKU (Azure "About VPN Gateway SKUs"): VpnGw1(AZ) exists only as
+# Generation1, VpnGw4/5(AZ) only as Generation2, VpnGw2/3(AZ) as both. A gateway resizes
+# within its generation only; moving to the other one means a new gateway.
+GENERATIONS: Final[dict[str, tuple[str, ...]]] = {
+    "Basic": ("Generation1",),
+    "Standard": ("Generation1",),
+    "HighPerformance": ("Generation1",),
+    **{f"VpnGw{n}{az}": (("Generation1",) if n == 1 else ("Generation2",) if n >= 4
+                         else ("Generation1", "Generation2")) for n in range(1, 6) for az in ("", "AZ")},
+}
+
+
+def default_generation(sku: str) -> str:
+    """Generation2 where the SKU offers it (it is faster), else Generation1."""
+    return GENERATIONS.get(sku, ("Generation2",))[-1]
 DEFAULT_SKU: Final = "VpnGw1AZ"
 
 PUBLIC_IP_SKU: Final = str(network.PublicIPAddressSkuName.STANDARD.value)

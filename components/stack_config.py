@@ -58,6 +58,7 @@ class GatewayConfig(_Model):
     public_ip_name: str | None = None
     ip_configuration_name: str = "default"
     sku: str = skus.DEFAULT_SKU
+    generation: str | None = None
     vpn_type: str = "RouteBased"
     public_ip_sku: str = skus.PUBLIC_IP_SKU
     public_ip_allocation: str = skus.PUBLIC_IP_ALLOCATION

@@ -50,6 +50,11 @@ class VpnGatewayArgs:
     """(Optional) Name of the gateway's IP configuration. Defaults to ``default``."""
     sku: str = skus.DEFAULT_SKU
     """(Optional) Gateway SKU. Defaults to ``VpnGw1AZ``. Possible values: VpnGw1AZ-VpnGw5AZ."""
+    generation: str | None = None
+    """(Optional) ``Generation1`` or ``Generation2``. A gateway resizes only within its generation:
+    VpnGw1AZ is Generation1 only, VpnGw4AZ/5AZ Generation2 only, VpnGw2AZ/3AZ either. Defaults
+    to Generation2 where the SKU has it, else Generation1; set Generation1 on VpnGw2AZ/3AZ to
+    keep a later downsize to VpnGw1AZ in place."""
     vpn_type: str = "RouteBased"
     """(Optional) ``RouteBased`` (needed for custom policies) or ``PolicyBased``. Defaults to RouteBased."""
     public_ip_sku: str = skus.PUBLIC_IP_SKU
@@ -74,6 +79,8 @@ def gateway_problems(args: VpnGatewayArgs, name: FieldNamer = as_argument) -> li
     """Every rule about a gateway's own inputs (errors and warnings), without Pulumi."""
     problems = rules.gateway_sku_current(name("sku"), args.sku)
     problems += rules.vpn_type_allowed(name("vpn_type"), args.vpn_type)
+    if args.generation is not None:
+        problems += rules.generation_for_sku(name("generation"), args.sku, args.generation)
     problems += rules.public_ip_standard_static(name("public_ip"), args.public_ip_sku, args.public_ip_allocation)
     space, found = rules.parse_prefixes(name("address_space"), list(args.address_space))
     problems += found
@@ -221,8 +228,7 @@ class VpnGateway(pulumi.ComponentResource):
                 virtual_network_gateway_name=args.gateway_name or name,
                 gateway_type=network.VirtualNetworkGatewayType.VPN,
                 vpn_type=args.vpn_type,
-                vpn_gateway_generation=network.VpnGatewayGeneration.GENERATION2
-                if args.sku not in {"Basic", "VpnGw1AZ", "VpnGw1"} else network.VpnGatewayGeneration.GENERATION1,
+                vpn_gateway_generation=args.generation or skus.default_generation(args.sku),
                 sku=network.VirtualNetworkGatewaySkuArgs(name=args.sku, tier=args.sku),
                 active_active=False,
                 enable_bgp=args.enable_bgp,

@@ -147,6 +147,17 @@ def gateway_sku_current(path: str, sku: object) -> list[Problem]:
     return [Problem("gateway.sku", path, sku, allowed, why)]
 
 
+def generation_for_sku(path: str, sku: object, generation: object) -> list[Problem]:
+    """Each SKU exists in certain generations only (VpnGw1AZ: 1; VpnGw4AZ/5AZ: 2)."""
+    offered = skus.GENERATIONS.get(sku) if isinstance(sku, str) else None
+    if offered is None or generation in offered:
+        return []
+    return [Problem("gateway.generation", path, generation, ", ".join(offered),
+                    f"{sku} exists as {' and '.join(offered)} only (Azure VPN Gateway SKUs); a gateway "
+                    "resizes within its generation, so pick the one its future sizes share.",
+                    suggestion=offered[-1])]
+
+
 def policy_on_capable_gateway(path: str, sku: object, vpn_type: object) -> list[Problem]:
     """Custom IPsec/IKE policies work on route-based gateways that are not Basic."""
     problems: list[Problem] = []

@@ -158,3 +158,21 @@ def test_adopt_needs_a_gateway_resource_id() -> None:
         gateway_id="hub-gw", sku="VpnGw2AZ", address_space=["10.0.0.0/16"], location="westeurope")))
     assert result.resources == []
     assert "gateway_id: got 'hub-gw'" in message and "virtualNetworkGateways/<name>" in message
+
+
+@pytest.mark.parametrize("sku,generation", [("VpnGw1AZ", "Generation1"), ("VpnGw2AZ", "Generation2"),
+                                            ("VpnGw5AZ", "Generation2")])
+def test_default_generation_is_the_newest_the_sku_offers(sku: str, generation: str) -> None:
+    result = plan(lambda: VpnGateway("G", gateway_args(sku=sku)))
+    assert result.by_name("G-gateway").inputs["vpnGatewayGeneration"] == generation
+
+
+def test_generation_the_sku_lacks_is_refused() -> None:
+    _, message = attempt_plan(lambda: VpnGateway("G", gateway_args(sku="VpnGw1AZ", generation="Generation2")))
+    assert "generation: got 'Generation2'; allowed: Generation1" in message
+    assert "resizes within its generation" in message
+
+
+def test_explicit_generation_keeps_a_downsize_in_place() -> None:
+    result = plan(lambda: VpnGateway("G", gateway_args(sku="VpnGw2AZ", generation="Generation1")))
+    assert result.by_name("G-gateway").inputs["vpnGatewayGeneration"] == "Generation1"
