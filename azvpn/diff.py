@@ -40,7 +40,7 @@ from components.resource_types import (
     VPN_GATEWAY,
 )
 from components.rules.ipsec_policy_rules import ARM_NAMES
-from components.rules.strength import StrengthFinding, rank
+from components.rules.strength import StrengthFinding, rank, security_bits
 
 #: Bump when a documented key of the JSON document changes meaning or disappears.
 SCHEMA_VERSION: Final = 1
@@ -397,7 +397,15 @@ def _judge(old: IpsecPolicy | None, new: IpsecPolicy | None) -> tuple[Verdict, s
     elif new_rank > old_rank:
         verdict = "weaker"
     else:
-        verdict = "same"
+        # Same findings: a key-size change (AES256 -> AES128, ECP384 -> ECP256) still matters.
+        # Any field that loses bits makes the policy weaker, whatever else gains.
+        old_bits = security_bits((old or AZURE_DEFAULTS_WEAKEST).algorithms())
+        new_bits = security_bits((new or AZURE_DEFAULTS_WEAKEST).algorithms())
+        lost = [f"{ARM_NAMES[f]} {old_bits[f]} → {new_bits[f]} bits" for f in old_bits if new_bits[f] < old_bits[f]]
+        gained = [f"{ARM_NAMES[f]} {old_bits[f]} → {new_bits[f]} bits" for f in old_bits if new_bits[f] > old_bits[f]]
+        verdict = "weaker" if lost else "stronger" if gained else "same"
+        if lost or gained:
+            parts.append("security strength " + ", ".join(lost + gained) + " (NIST SP 800-57 Part 1)")
     if not parts:
         return verdict, f"no RFC 8247/8221 finding changes; {counts}"
     if new is None:

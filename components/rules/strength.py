@@ -111,6 +111,28 @@ def assess_values(values: Mapping[str, str]) -> list[StrengthFinding]:
     return sorted(findings, key=lambda f: order[f.field])
 
 
+# Security strength in bits of each choice, per NIST SP 800-57 Part 1 Rev. 5, Table 2 (block
+# ciphers: 3DES 112, AES-n n; MODP 1024/2048: 80/112; ECP 256/384: 128/192) and Table 3 (HMAC
+# security tracks the hash's preimage strength, capped here by collision strength for MD5 and
+# SHA1, which the RFCs retire for that reason). DES is 56 (broken), none is 0. Used to tell a
+# downgrade (AES256 -> AES128) that moves no RFC finding from a same-strength edit.
+_BITS_BY_VALUE: Final[Mapping[str, int]] = {
+    "None": 0, "DES": 56, "DES3": 112, "AES128": 128, "AES192": 192, "AES256": 256,
+    "GCMAES128": 128, "GCMAES192": 192, "GCMAES256": 256,
+    "MD5": 64, "SHA1": 80, "SHA256": 128, "SHA384": 192,
+}
+_BITS_BY_GROUP: Final[Mapping[int | None, int]] = {None: 0, 1: 56, 2: 80, 14: 112, 24: 112, 19: 128, 20: 192}
+
+
+def security_bits(values: Mapping[str, str]) -> dict[str, int]:
+    """Field -> security strength in bits for a *valid* policy (snake_case field -> value)."""
+    bits = {field: _BITS_BY_VALUE[values[field]]
+            for field in ("ike_encryption", "ike_integrity", "ipsec_encryption", "ipsec_integrity")}
+    bits["dh_group"] = _BITS_BY_GROUP[dh_groups.group_number(values["dh_group"])]
+    bits["pfs_group"] = _BITS_BY_GROUP[dh_groups.group_number(values["pfs_group"], values["dh_group"])]
+    return bits
+
+
 def rank(findings: list[StrengthFinding]) -> tuple[int, int]:
     """A sortable badness: (forbidden count, weak count); lower is stronger."""
     return (sum(f.severity == "forbidden" for f in findings), sum(f.severity == "weak" for f in findings))

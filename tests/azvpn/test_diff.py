@@ -74,6 +74,12 @@ def _renamed_gateway() -> dict[str, Any]:
     return {"gateways": gateways}
 
 
+def _aes128_only() -> dict[str, Any]:
+    policies = dev("policies")
+    policies["seed-s2s"]["ikeEncryption"] = "AES128"
+    return {"policies": policies}
+
+
 def _md5() -> dict[str, Any]:
     policies = dev("policies")
     policies["seed-s2s"]["ikeIntegrity"] = "MD5"
@@ -88,6 +94,7 @@ CONFIGS: dict[str, dict[str, Any]] = {
     "site6-no-policy": _site6(policy=None),
     "site6-ikev1": _site6(connectionProtocol="IKEv1"),
     "site6-md5": _md5(),
+    "site6-aes128": _aes128_only(),
     "site7": _site7(),
     "pair-recommended": _with_recommended(**{"VNet1-VNet2": "recommended"}),
     "key-a": {"sharedKeys": {"Site6": {"secure": "v1:rotation-one"}}},
@@ -140,6 +147,16 @@ def test_weakened_policy_tells_operators_to_reconfigure_the_device() -> None:
     assert "the on-premises device of site Site6 must be reconfigured at the same time" in markdown
     assert "`azvpn device-config --stack dev --site Site6 --vendor <vendor>`" in markdown
     assert "the tunnel renegotiates" in markdown
+
+
+def test_smaller_key_with_no_rfc_finding_is_still_weaker() -> None:
+    """AES256 -> AES128 moves no RFC 8247 finding, but it halves the security strength."""
+    result = diff("dev", "site6-aes128")
+    [policy] = result.policies
+    assert policy.verdict == "weaker" and result.weaker() == [policy]
+    assert "security strength ikeEncryption 256 → 128 bits (NIST SP 800-57 Part 1)" in policy.reason
+    [back] = diff("site6-aes128", "dev").policies
+    assert back.verdict == "stronger"
 
 
 def test_strengthened_policy() -> None:

@@ -55,3 +55,13 @@ def test_pfsmm_is_judged_by_the_main_mode_group() -> None:
 def test_seed_part3_policy_findings() -> None:
     assert [(f.field, f.severity) for f in SEED_S2S_POLICY.assess()] == [
         ("dh_group", "weak"), ("pfs_group", "weak")]
+
+
+def test_security_bits_order_key_sizes_and_groups() -> None:
+    from components.rules.strength import security_bits
+
+    bits = security_bits(IpsecPolicy(**{**STRONG, "dh_group": "ECP384", "pfs_group": "PFSMM"}).algorithms())
+    assert bits == {"ike_encryption": 256, "ike_integrity": 128, "ipsec_encryption": 256, "ipsec_integrity": 128,
+                    "dh_group": 192, "pfs_group": 192}
+    weak = security_bits(IpsecPolicy(**{**STRONG, "ike_encryption": "DES3", "pfs_group": "None"}).algorithms())
+    assert weak["ike_encryption"] == 112 and weak["pfs_group"] == 0
