@@ -55,8 +55,8 @@ sites = {
 pairs = {
     name: VNetPair(name, VNetPairArgs(
         left=gateways[pair.left], right=gateways[pair.right], settings=keyed(name, pair.settings),
-        left_to_right_name=pair.config.connection_names[0] if pair.config.connection_names else None,
-        right_to_left_name=pair.config.connection_names[1] if pair.config.connection_names else None,
+        left_to_right_name=pair.config.connection_names.get(pair.left),
+        right_to_left_name=pair.config.connection_names.get(pair.right),
         tags=spec.tags))
     for name, pair in spec.pairs.items()
 }

@@ -5,7 +5,7 @@ IPsec/IKE policy (seed, Part 3 step 2 and Part 4 step 2).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import pulumi
@@ -26,7 +26,7 @@ class ConnectionSettings:
     ipsec_policy: IpsecPolicy | None = None
     """(Optional) The custom IPsec/IKE policy. ``None`` means Azure's default proposals: that is
     how a policy is removed (seed, Part 5 step 3)."""
-    shared_key: pulumi.Input[str] | None = None
+    shared_key: pulumi.Input[str] | None = field(default=None, repr=False)
     """(Optional) Pre-shared key, always handled as a Pulumi secret. Generated when omitted."""
     use_policy_based_traffic_selectors: bool = False
     """(Optional) One selector per (on-premises prefix, VNet prefix) pair for policy-based devices."""

@@ -78,6 +78,7 @@ class ExistingGatewayConfig(_Model):
     location: str
     vpn_type: str = "RouteBased"
     public_ip_address: str = ""
+    existing_connections: int = 0
 
 
 class ConnectionConfig(_Model):
@@ -108,7 +109,9 @@ class PairConfig(ConnectionConfig):
     """``pairs.<name>``: a VNet-to-VNet link between two gateways (see ``VNetPairArgs``)."""
 
     gateways: Annotated[list[str], Field(min_length=2, max_length=2)]
-    connection_names: Annotated[list[str], Field(min_length=2, max_length=2)] | None = None
+    # Keyed by the gateway a connection starts from, not by position: swapping `gateways`
+    # must not swap (and so replace) the two connections.
+    connection_names: dict[str, str] = {}
 
 
 class StackConfig(_Model):
@@ -244,7 +247,7 @@ def load_stack(raw: Mapping[str, Any]) -> StackSpec:
         existing[name] = ex_args
         facts[name] = GatewayFacts(name, ex.sku, ex.vpn_type, tuple(ex.address_space))
     gateway_names = ", ".join(facts) or "(none defined)"
-    counts = dict.fromkeys(facts, 0)
+    counts = dict.fromkeys(facts, 0) | {name: ex.existing_connections for name, ex in existing.items()}
     defined = set(config.policies)
 
     def gateway_ref(path: str, ref: str) -> GatewayFacts | None:
@@ -282,6 +285,12 @@ def load_stack(raw: Mapping[str, Any]) -> StackSpec:
                                         f"a gateway other than {left.name!r}",
                                         "a VNet-to-VNet link joins two different gateways."))
             else:
+                for gateway_name in pair.connection_names:
+                    if gateway_name not in pair.gateways:
+                        problems.append(Problem(
+                            "config.connection-name-key", f"pairs.{name}.connectionNames.{gateway_name}",
+                            gateway_name, " or ".join(pair.gateways),
+                            "each connection is named after the gateway it starts from."))
                 problems += rules.address_spaces_disjoint(
                     f"gateways.{left.name}.addressSpace", rules.parse_prefixes("", list(left.address_space))[0],
                     f"gateways.{right.name}.addressSpace", rules.parse_prefixes("", list(right.address_space))[0])

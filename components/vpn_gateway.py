@@ -125,12 +125,21 @@ class ExistingGatewayArgs:
     """(Optional) ``RouteBased`` or ``PolicyBased``. Defaults to RouteBased."""
     public_ip_address: pulumi.Input[str] = ""
     """(Optional) The gateway's public IP, for on-premises device configs."""
+    existing_connections: int = 0
+    """(Optional) Connections the gateway already carries that this program does not manage;
+    they count against the SKU's tunnel limit. Defaults to 0."""
 
 
 def existing_gateway_problems(args: ExistingGatewayArgs, name: FieldNamer = as_argument) -> list[Problem]:
     problems = rules.gateway_sku_current(name("sku"), args.sku)
     problems += rules.vpn_type_allowed(name("vpn_type"), args.vpn_type)
     problems += rules.parse_prefixes(name("address_space"), list(args.address_space))[1]
+    if not isinstance(args.existing_connections, int) or args.existing_connections < 0:
+        problems.append(Problem("gateway.existing-connections", name("existing_connections"),
+                                args.existing_connections, "a whole number, 0 or more",
+                                "the count of connections the gateway already has."))
+    else:
+        problems += rules.tunnel_limit(name("existing_connections"), args.sku, args.existing_connections)
     if not (isinstance(args.gateway_id, str) and _GATEWAY_ID.match(args.gateway_id)):
         problems.append(Problem(
             "gateway.resource-id", name("gateway_id"), args.gateway_id,
@@ -168,15 +177,25 @@ class VpnGateway(pulumi.ComponentResource):
                  opts: pulumi.ResourceOptions | None = None) -> None:
         problems = (gateway_problems(args) if isinstance(args, VpnGatewayArgs)
                     else existing_gateway_problems(args))
+        location = args.location
+        if isinstance(args, VpnGatewayArgs) and not args.create_resource_group and location is None:
+            # Resources in an existing group need a region; a created group takes the provider's.
+            location = pulumi.Config("azure-native").get("location")
+            if location is None:
+                problems.append(Problem(
+                    "gateway.location", "location", None, "an Azure region, e.g. eastus2",
+                    "with create_resource_group off there is no group to take the region from, and "
+                    "azure-native:location is not set."))
         if errors(problems):
             raise TopologyError(errors(problems), subject=f"VpnGateway {name!r}")
         self.facts = GatewayFacts(name, args.sku, args.vpn_type, tuple(args.address_space))
         self._connections: list[str] = []
+        self._unmanaged_connections = args.existing_connections if isinstance(args, ExistingGatewayArgs) else 0
         super().__init__(resource_types.GATEWAY_COMPONENT, name, None, opts)
         for problem in warnings(problems):
             pulumi.log.warn(f"VpnGateway {name!r}: {problem.message()}", resource=self)
         if isinstance(args, VpnGatewayArgs):
-            self._build(name, args)
+            self._build(name, args, location)
         else:
             self._adopt(args)
 
@@ -185,7 +204,7 @@ class VpnGateway(pulumi.ComponentResource):
         """Reference an existing gateway by resource ID (see ``ExistingGatewayArgs``)."""
         return cls(name, args, opts)
 
-    def _build(self, name: str, args: VpnGatewayArgs) -> None:
+    def _build(self, name: str, args: VpnGatewayArgs, given_location: pulumi.Input[str] | None) -> None:
         child = pulumi.ResourceOptions(parent=self)
         expensive = pulumi.ResourceOptions(parent=self, protect=args.protect)
         tags = dict(args.tags)
@@ -199,7 +218,7 @@ class VpnGateway(pulumi.ComponentResource):
         else:
             assert args.resource_group_name is not None  # gateway_problems requires it
             group_name = args.resource_group_name
-            location = args.location
+            location = given_location
         vnet = network.VirtualNetwork(
             f"{name}-vnet", network.VirtualNetworkInitArgs(
                 resource_group_name=group_name, location=location,
@@ -275,7 +294,8 @@ class VpnGateway(pulumi.ComponentResource):
 
     @property
     def connection_count(self) -> int:
-        return len(self._connections)
+        """Connections on this gateway: those this program made, plus unmanaged ones declared."""
+        return len(self._connections) + self._unmanaged_connections
 
     def address_networks(self) -> list[rules.IPNetwork]:
         return [ipaddress.ip_network(p) for p in self.facts.address_space]

@@ -163,3 +163,7 @@ def test_policy_based_selectors_need_a_custom_policy() -> None:
     assert ("ipsec_policy: got nothing; allowed: a custom IPsec/IKE policy when "
             "use_policy_based_traffic_selectors is on") in message
     assert not result.of_type("azure-native:network:VirtualNetworkGatewayConnection")
+
+
+def test_settings_repr_never_shows_the_key() -> None:
+    assert KEY not in repr(ConnectionSettings(shared_key=KEY))

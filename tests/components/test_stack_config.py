@@ -141,3 +141,16 @@ def test_schema_error_in_shared_keys_hides_the_value() -> None:
 def test_policy_based_selectors_without_policy_names_the_policy_key() -> None:
     found = problems(edited(sites__Site6__policy=None, sites__Site6__usePolicyBasedTrafficSelectors=True))
     assert "a custom IPsec/IKE policy" in found["sites.Site6.policy"]
+
+
+def test_pair_connection_names_are_keyed_by_gateway() -> None:
+    found = problems(edited(pairs__VNet1_VNet2=None, pairs__P={
+        "gateways": ["VNet1GW", "VNet2GW"], "connectionNames": {"VNet3GW": "x"}}))
+    assert "got 'VNet3GW'; allowed: VNet1GW or VNet2GW" in found["pairs.P.connectionNames.VNet3GW"]
+
+
+def test_swapping_pair_gateways_keeps_each_connection_name() -> None:
+    config = edited()
+    config["pairs"]["VNet1-VNet2"]["gateways"] = ["VNet2GW", "VNet1GW"]
+    spec = load_stack(config).pairs["VNet1-VNet2"]
+    assert spec.config.connection_names[spec.left] == "VNet2toVNet1"

@@ -176,3 +176,31 @@ def test_generation_the_sku_lacks_is_refused() -> None:
 def test_explicit_generation_keeps_a_downsize_in_place() -> None:
     result = plan(lambda: VpnGateway("G", gateway_args(sku="VpnGw2AZ", generation="Generation1")))
     assert result.by_name("G-gateway").inputs["vpnGatewayGeneration"] == "Generation1"
+
+
+def test_existing_group_without_any_location_is_refused() -> None:
+    result, message = attempt_plan(lambda: VpnGateway("G", gateway_args(create_resource_group=False, location=None)))
+    assert result.resources == []
+    assert "location: got nothing; allowed: an Azure region" in message and "azure-native:location" in message
+
+
+def test_existing_group_takes_the_given_location() -> None:
+    result = plan(lambda: VpnGateway("G", gateway_args(create_resource_group=False, location="westeurope")))
+    assert not result.of_type("azure-native:resources:ResourceGroup")
+    assert result.by_name("G-gateway").inputs["location"] == "westeurope"
+    assert result.by_name("G-gateway").inputs["resourceGroupName"] == "TestPolicyRG1"
+
+
+def test_adopted_gateway_counts_its_unmanaged_connections() -> None:
+    from components import ConnectionSettings, VpnSite, VpnSiteArgs
+
+    gateway_id = "/subscriptions/1/resourceGroups/hub/providers/Microsoft.Network/virtualNetworkGateways/hub"
+
+    def build() -> None:
+        hub = VpnGateway.adopt("Hub", ExistingGatewayArgs(
+            gateway_id=gateway_id, sku="VpnGw1AZ", address_space=["10.0.0.0/16"], location="westeurope",
+            existing_connections=30))
+        VpnSite("S", VpnSiteArgs(gateway=hub, gateway_ip_address="131.107.72.22", address_prefixes=["10.9.0.0/16"],
+                                 settings=ConnectionSettings(shared_key="k")))
+    _, message = attempt_plan(build)
+    assert "connection 31 on gateway 'Hub'" in message and "at most 30 connections on VpnGw1AZ" in message
