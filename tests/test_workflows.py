@@ -101,7 +101,9 @@ def test_pull_request_runs_tests_then_the_diff() -> None:
     assert "pull_request" in pr["on"]
     jobs = pr["jobs"]
     assert jobs["test"]["uses"] == "./.github/workflows/tests.yml"
-    assert "python3 tasks.py test" in runs(load("tests.yml")["jobs"]["test"])
+    # The reusable test workflow is .ci/run itself, which runs README's test command.
+    assert "bash .ci/run" in runs(load("tests.yml")["jobs"]["test"])
+    assert "python3 tasks.py test" in (ROOT / ".ci" / "run").read_text()
     diff = jobs["diff"]
     assert diff["needs"] == "test"
     [checkout] = uses(diff, "actions/checkout")

@@ -247,7 +247,8 @@ def plain_integer(field: str, value: object) -> list[Problem]:
         rule="policy.lifetime-integer",
         path=field,
         value=value,
-        allowed=f"a whole number of {unit} from {low} to {high}",
+        allowed=f"a whole number of {unit} from {low} to {high}" + (
+            ", or 0 for no volume limit" if field == "sa_data_size_kilobytes" else ""),
         why="the API takes a plain integer (int32); units, fractions and booleans are not accepted.",
     )]
 
