@@ -18,9 +18,10 @@ from dataclasses import dataclass
 from typing import Final
 
 from azvpn.engine import PlannedResource, PlanResult
+from components import resource_types as types
 
-GATEWAY_TYPE: Final = "azure-native:network:VirtualNetworkGateway"
-CONNECTION_TYPE: Final = "azure-native:network:VirtualNetworkGatewayConnection"
+GATEWAY_TYPE: Final = types.VPN_GATEWAY
+CONNECTION_TYPE: Final = types.CONNECTION
 MINUTE: Final = 60.0
 
 
@@ -38,12 +39,12 @@ DURATIONS: Final[Mapping[str, Duration]] = {
     CONNECTION_TYPE: Duration(
         3 * MINUTE, "Azure IPsec/IKE policy how-to: a VNet-to-VNet connection 'is established in a few "
                     "minutes', a policy 'enforced in about a minute'; 3 min is an estimate (low confidence)"),
-    "azure-native:network:LocalNetworkGateway": Duration(30, "no published figure; seconds (5-30 s) by experience"),
-    "azure-native:network:PublicIPAddress": Duration(30, "no published figure; seconds (5-30 s) by experience"),
-    "azure-native:network:VirtualNetwork": Duration(30, "no published figure; seconds (5-30 s) by experience"),
-    "azure-native:resources:ResourceGroup": Duration(5, "no published figure; a few seconds by experience"),
+    types.LOCAL_NETWORK_GATEWAY: Duration(30, "no published figure; seconds (5-30 s) by experience"),
+    types.PUBLIC_IP: Duration(30, "no published figure; seconds (5-30 s) by experience"),
+    types.VIRTUAL_NETWORK: Duration(30, "no published figure; seconds (5-30 s) by experience"),
+    types.RESOURCE_GROUP: Duration(5, "no published figure; a few seconds by experience"),
     # pulumi_random runs in the local provider: no Azure call at all.
-    "random:index/randomPassword:RandomPassword": Duration(0, "local provider, no cloud call"),
+    types.RANDOM_PASSWORD: Duration(0, "local provider, no cloud call"),
 }
 #: Any other custom resource: an assumption, flagged by ``unknown_types``.
 DEFAULT_DURATION: Final = Duration(30, "assumed: no figure for this type")

@@ -26,6 +26,7 @@ VARIANTS: dict[str, tuple[str, dict[str, bool]]] = {
     "raw-parented": ("bench.raw_program", {"parented": True}),
     "components-noalias": ("bench.component_program", {"without_version_aliases": True}),
     "raw-noalias": ("bench.raw_program", {"without_version_aliases": True}),
+    "raw-parented-noalias": ("bench.raw_program", {"parented": True, "without_version_aliases": True}),
 }
 
 
