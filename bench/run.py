@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from azvpn.engine import PlanResult, run_program
+from azvpn.plan import plan_stack
 from bench import component_program
 from bench.blast_radius import blast_radius
 from bench.critical_path import critical_path, format_duration
@@ -191,6 +192,11 @@ def critical_path_table(sizes: Sequence[int], dumps: Path, variant: str) -> list
         lines += ["", f"Critical path at N={sizes[-1]}: {longest.chain()}"]
         if longest.unknown_types:
             lines.append(f"Types without a duration (assumed 30 s): {sorted(longest.unknown_types)}")
+    # The seed's own topology (two gateways, Site6, the VNet1-VNet2 pair) from the dev stack.
+    seed = critical_path(plan_stack(ROOT, "dev"))
+    lines += ["", f"The seed's topology (Pulumi.dev.yaml): critical path {format_duration(seed.seconds)} with "
+                  f"{len(seed.gateways)} gateway on it; the seed's step-by-step walkthrough "
+                  f"{format_duration(seed.serial_seconds)}."]
     return lines
 
 

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from azvpn.engine import PlannedResource, PlanResult
+from azvpn.plan import plan_stack
 from bench.critical_path import (
     CONNECTION_TYPE,
     DURATIONS,
@@ -80,3 +83,10 @@ def test_durations_format_for_people() -> None:
     assert format_duration(2915) == "48 min 35 s"
     assert format_duration(2700) == "45 min"
     assert format_duration(30) == "30 s"
+
+
+def test_the_dev_stack_has_one_gateway_on_its_critical_path() -> None:
+    # The real __main__.py with the seed's topology (two gateways, Site6, one VNet pair).
+    path = critical_path(plan_stack(Path(__file__).resolve().parents[2], "dev"))
+    assert len(path.gateways) == 1
+    assert path.serial_seconds > 2 * GATEWAY > path.seconds
