@@ -18,7 +18,6 @@ import pulumi
 import pulumi_random as random
 from pulumi_azure_native import network, resources
 
-from bench.aliases import without_api_version_aliases
 from bench.topology import LOCATION, GatewaySpec, PolicySpec, Topology
 
 # Same as components.vpn_gateway.GATEWAY_TIMEOUTS: Azure needs 45+ minutes for a gateway.
@@ -123,6 +122,9 @@ def program(topology: Topology, *, parented: bool = False, without_version_alias
 
     def build() -> None:
         if without_version_aliases:
+            # Imported here: the filter may live in components, and the plain raw program must
+            # not import components (its import time is part of the comparison).
+            from bench.aliases import without_api_version_aliases
             pulumi.runtime.register_stack_transformation(without_api_version_aliases)
         policies = {name: _policy(spec) for name, spec in topology.policies.items()}
         gateways = {spec.name: _Gateway(spec, parented) for spec in topology.gateways}
