@@ -60,6 +60,8 @@ class PlannedResource:
     protect: bool
     custom_timeouts: dict[str, str]
     additional_secret_outputs: tuple[str, ...]
+    alias_count: int = 0
+    """How many aliases the SDK sent with the registration."""
 
     def is_secret(self, path: str) -> bool:
         return path in self.secret_paths
@@ -178,6 +180,7 @@ class _RecordingMonitor(pulumi_mocks.MockMonitor):
             custom_timeouts={k: v for k, v in (("create", timeouts.create), ("update", timeouts.update),
                                                  ("delete", timeouts.delete)) if v},
             additional_secret_outputs=tuple(request.additionalSecretOutputs),
+            alias_count=len(request.aliases) + len(request.aliasURNs),
         ))
         return response
 

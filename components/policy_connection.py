@@ -16,6 +16,7 @@ from components.fields import FieldNamer, as_argument
 from components.ipsec_policy import IpsecPolicy
 from components.rules import network_rules as rules
 from components.rules.problems import Problem, TopologyError, errors, warnings
+from components.version_aliases import lean
 from components.vpn_gateway import GatewayFacts, VpnGateway
 
 
@@ -133,7 +134,7 @@ class PolicyConnection(pulumi.ComponentResource):
             raise TopologyError(errors(problems), subject=f"PolicyConnection {name!r}")
         args.gateway.reserve_tunnel(name)
         self.azure_name = args.connection_name or name
-        super().__init__(resource_types.CONNECTION_COMPONENT, name, None, opts)
+        super().__init__(resource_types.CONNECTION_COMPONENT, name, None, lean(opts))
         for problem in warnings(problems):
             pulumi.log.warn(f"PolicyConnection {name!r}: {problem.message()}", resource=self)
         policy = settings.ipsec_policy

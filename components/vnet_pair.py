@@ -18,6 +18,7 @@ from components.policy_connection import (
 )
 from components.rules import network_rules as rules
 from components.rules.problems import Problem, TopologyError, errors
+from components.version_aliases import lean
 from components.vpn_gateway import VpnGateway
 from components.vpn_site import generated_shared_key
 
@@ -70,7 +71,7 @@ class VNetPair(pulumi.ComponentResource):
         problems = pair_problems(name, args)
         if errors(problems):
             raise TopologyError(errors(problems), subject=f"VNetPair {name!r}")
-        super().__init__(resource_types.PAIR_COMPONENT, name, None, opts)
+        super().__init__(resource_types.PAIR_COMPONENT, name, None, lean(opts))
         settings = args.settings
         if settings.shared_key is None:
             # One key for the pair, so both directions always agree (seed, Part 4 step 2).

@@ -16,6 +16,7 @@ from components import resource_types, skus
 from components.fields import FieldNamer, as_argument
 from components.rules import network_rules as rules
 from components.rules.problems import Problem, TopologyError, errors, warnings
+from components.version_aliases import lean
 
 #: Azure often needs 45 minutes or more to build a gateway; default client timeouts of
 #: 30 minutes are a known failure (REFERENCE: "Gateway creation takes 30-45+ minutes").
@@ -191,7 +192,7 @@ class VpnGateway(pulumi.ComponentResource):
         self.facts = GatewayFacts(name, args.sku, args.vpn_type, tuple(args.address_space))
         self._connections: list[str] = []
         self._unmanaged_connections = args.existing_connections if isinstance(args, ExistingGatewayArgs) else 0
-        super().__init__(resource_types.GATEWAY_COMPONENT, name, None, opts)
+        super().__init__(resource_types.GATEWAY_COMPONENT, name, None, lean(opts))
         for problem in warnings(problems):
             pulumi.log.warn(f"VpnGateway {name!r}: {problem.message()}", resource=self)
         if isinstance(args, VpnGatewayArgs):

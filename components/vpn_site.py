@@ -23,6 +23,7 @@ from components.policy_connection import (
 )
 from components.rules import network_rules as rules
 from components.rules.problems import Problem, TopologyError, errors
+from components.version_aliases import lean
 from components.vpn_gateway import VpnGateway
 
 
@@ -111,7 +112,7 @@ class VpnSite(pulumi.ComponentResource):
                 peer_field="address_prefixes", key_generated=args.settings.shared_key is None)
         if errors(problems):
             raise TopologyError(errors(problems), subject=f"VpnSite {name!r}")
-        super().__init__(resource_types.SITE_COMPONENT, name, None, opts)
+        super().__init__(resource_types.SITE_COMPONENT, name, None, lean(opts))
         for problem in own:  # the connection reports its own warnings
             pulumi.log.warn(f"VpnSite {name!r}: {problem.message()}", resource=self)
         gateway = args.gateway
