@@ -22,6 +22,8 @@ from pulumi.runtime.config import set_all_config
 from pulumi.runtime.stack import run_in_stack
 from pulumi.runtime.sync_await import _sync_await
 
+from components import resource_types as types
+
 #: What the SDK sends for a value that is not known until apply.
 UNKNOWN = rpc.UNKNOWN
 _SIG = rpc._special_sig_key
@@ -30,15 +32,12 @@ _SUBSCRIPTION = "00000000-0000-0000-0000-000000000000"
 
 # Pulumi type -> (ARM type, input holding the Azure name). Enough for realistic ARM IDs.
 _ARM_TYPES: Mapping[str, tuple[str, str]] = {
-    "azure-native:resources:ResourceGroup": ("", "resourceGroupName"),
-    "azure-native:network:VirtualNetwork": ("Microsoft.Network/virtualNetworks", "virtualNetworkName"),
-    "azure-native:network:PublicIPAddress": ("Microsoft.Network/publicIPAddresses", "publicIpAddressName"),
-    "azure-native:network:VirtualNetworkGateway": ("Microsoft.Network/virtualNetworkGateways",
-                                                   "virtualNetworkGatewayName"),
-    "azure-native:network:LocalNetworkGateway": ("Microsoft.Network/localNetworkGateways",
-                                                 "localNetworkGatewayName"),
-    "azure-native:network:VirtualNetworkGatewayConnection": ("Microsoft.Network/connections",
-                                                             "virtualNetworkGatewayConnectionName"),
+    types.RESOURCE_GROUP: ("", "resourceGroupName"),
+    types.VIRTUAL_NETWORK: ("Microsoft.Network/virtualNetworks", "virtualNetworkName"),
+    types.PUBLIC_IP: ("Microsoft.Network/publicIPAddresses", "publicIpAddressName"),
+    types.VPN_GATEWAY: ("Microsoft.Network/virtualNetworkGateways", "virtualNetworkGatewayName"),
+    types.LOCAL_NETWORK_GATEWAY: ("Microsoft.Network/localNetworkGateways", "localNetworkGatewayName"),
+    types.CONNECTION: ("Microsoft.Network/connections", "virtualNetworkGatewayConnectionName"),
 }
 
 
@@ -134,15 +133,15 @@ class _PlanMocks(pulumi_mocks.Mocks):
         arm_type, name_key = _ARM_TYPES.get(args.typ, ("", ""))
         azure_name = state.get(name_key) or args.name
         group = state.get("resourceGroupName") or args.name
-        if args.typ == "azure-native:resources:ResourceGroup":
+        if args.typ == types.RESOURCE_GROUP:
             resource_id = f"/subscriptions/{_SUBSCRIPTION}/resourceGroups/{azure_name}"
         elif arm_type:
             resource_id = f"/subscriptions/{_SUBSCRIPTION}/resourceGroups/{group}/providers/{arm_type}/{azure_name}"
         else:
             resource_id = f"{args.name}-id"
-        if arm_type or args.typ == "azure-native:resources:ResourceGroup":
+        if arm_type or args.typ == types.RESOURCE_GROUP:
             state.setdefault("name", azure_name)
-        if args.typ == "azure-native:network:PublicIPAddress" and not settings.is_dry_run():
+        if args.typ == types.PUBLIC_IP and not settings.is_dry_run():
             # Only a deployment (not a preview) knows the address: TEST-NET-3, one per IP.
             self._addresses += 1
             state.setdefault("ipAddress", f"203.0.113.{self._addresses}")
